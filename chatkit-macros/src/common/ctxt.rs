@@ -1,0 +1,24 @@
+//! Error accumulation, so one expansion reports every mistake at once.
+
+use proc_macro2::TokenStream;
+use std::fmt::Display;
+
+/// Collects spanned errors while a macro input is validated.
+#[derive(Default)]
+pub(crate) struct Ctxt {
+    errors: Vec<syn::Error>,
+}
+
+impl Ctxt {
+    pub(crate) fn error(&mut self, span: proc_macro2::Span, message: impl Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// `compile_error!` invocations for every collected error, or `None`.
+    pub(crate) fn into_compile_errors(self) -> Option<TokenStream> {
+        if self.errors.is_empty() {
+            return None;
+        }
+        Some(self.errors.into_iter().map(|e| e.to_compile_error()).collect())
+    }
+}

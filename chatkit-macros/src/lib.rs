@@ -1,0 +1,27 @@
+//! Procedural macros of chatkit-rs.
+//!
+//! This crate is an implementation detail: use `widget!` through
+//! [`widget-dsl`](https://docs.rs/widget-dsl) or `chatkit-runtime`, which
+//! re-export it with the right paths.
+
+mod catalog;
+mod common;
+mod define;
+mod widget;
+
+use proc_macro::TokenStream;
+
+/// The implementation of `widget_dsl::widget!`. Its input starts with the path
+/// of `widget-dsl` and a `;`, which the `widget!` wrapper supplies.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __widget(input: TokenStream) -> TokenStream {
+    widget::expand(input.into()).into()
+}
+
+/// Generates the typed widget tree of `widget-dsl` from the catalogue.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __define_widgets(input: TokenStream) -> TokenStream {
+    define::expand(input.into()).into()
+}

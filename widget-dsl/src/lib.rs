@@ -1,0 +1,142 @@
+//! Typed ChatKit widget trees, and `widget!`: a DSL that checks them at
+//! compile time.
+//!
+//! ```
+//! use widget_dsl::widget;
+//!
+//! let tasks = [(1, "Buy milk", true), (2, "Call mom", false)];
+//! let list = widget! {
+//!     ListView {
+//!         status: widget_dsl::WidgetStatus::with_icon("Tasks (2)", widget_dsl::IconName::Check),
+//!         for (id, title, done) in tasks {
+//!             ListViewItem {
+//!                 Row {
+//!                     gap: 2,
+//!                     Icon { name: if done { "check-circle-filled" } else { "empty-circle" }.parse::<widget_dsl::IconName>().unwrap() }
+//!                     Text { value: title, line_through: done }
+//!                     Spacer {}
+//!                     Badge { label: format!("#{id}"), color: "info" }
+//!                 }
+//!             }
+//!         }
+//!     }
+//! };
+//! let json = serde_json::to_value(&list).unwrap();
+//! assert_eq!(json["children"][1]["children"][0]["children"][3]["label"], "#2");
+//! ```
+//!
+//! # The tree
+//!
+//! Every component of the ChatKit catalogue is a struct with every prop as a
+//! public field ([`Card`], [`ListView`], [`Text`], [`Badge`], ...), a `new`
+//! taking the required props and a builder method per prop. Closed sets of
+//! values are enums ([`CardSize`], [`TextSize`], [`IconName`], ...).
+//! Structure is in the types:
+//!
+//! - [`WidgetRoot`] holds only `Card`, `ListView` and `Basic`; a root is never
+//!   a [`WidgetComponent`], so a `Card` cannot nest inside a `Card`;
+//! - a [`ListView`] holds only [`ListViewItem`]s, a [`Table`] only
+//!   [`TableRow`]s, a `TableRow` only [`TableCell`]s;
+//! - a [`Transition`] holds exactly one child.
+//!
+//! The `Box` component is [`Box`](crate::Box); it is not in the [`prelude`],
+//! so it never shadows `std::boxed::Box`.
+//!
+//! # JSON
+//!
+//! Widgets serialize exactly as the ChatKit frontend expects: a `type` with
+//! the component name first, camelCase props, `None` left out at every depth,
+//! and action defaults left out. Parsing is lossless: a known component
+//! parses into its type, with props this version does not know kept in its
+//! `extra` map; an unknown component, or a known one with a value that does
+//! not fit, is kept as a [`DynamicWidget`]. Either way, re-serializing gives
+//! back the same JSON.
+//!
+//! # Streaming
+//!
+//! [`diff_widget`] turns two successive states of a widget into the
+//! [`WidgetUpdate`]s a ChatKit client applies: text deltas for streaming
+//! `Text`/`Markdown`, a component replacement where one component with an
+//! `id` changed, and a root replacement otherwise.
+#![doc = include_str!("../docs/dsl.md")]
+
+mod action;
+mod components;
+mod diff;
+mod dynamic;
+mod values;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use action::ActionConfig;
+pub use components::*;
+pub use diff::{diff_widget, WidgetUpdate};
+pub use dynamic::DynamicWidget;
+pub use values::{
+    AreaSeries, BarSeries, Border, BorderSide, BorderValue, Borders, CardAction, ChartDatum,
+    ChartValue, Color, Dimension, Editable, EditableProps, LineSeries, ListLimit, Padding,
+    RadioOption, SelectOption, Series, Spacing, ThemeColor, UnknownValue, WidgetStatus, XAxis,
+    XAxisConfig,
+};
+
+/// The widget types, value types and `widget!`, without `Box` (which would
+/// shadow `std::boxed::Box`; use `widget_dsl::Box`).
+pub mod prelude {
+    pub use crate::widget;
+    pub use crate::{
+        ActionConfig, Badge, Basic, Button, Caption, Card, CardAction, Chart, Checkbox, Col, Color,
+        DatePicker, Dimension, Divider, DynamicWidget, Form, Icon, IconName, Image, Input, Label,
+        ListView, ListViewItem, Markdown, Padding, RadioGroup, Row, Select, SelectOption, Series,
+        Spacer, Spacing, Table, TableCell, TableRow, Text, Textarea, ThemeColor, Title, Transition,
+        WidgetComponent, WidgetNode, WidgetRoot, WidgetStatus,
+    };
+}
+
+/// A component with a list of children.
+pub trait Container {
+    /// What the list holds.
+    type Child;
+
+    /// The children list, created empty if the component had none.
+    fn children_mut(&mut self) -> &mut Vec<Self::Child>;
+}
+
+/// A value that can be appended to the children of `P`: a widget `P`
+/// accepts, or an iterator of them (`Vec`, `Option`, arrays, `.map(...)`).
+///
+/// `widget!` uses this for children, so a child in the wrong place is a
+/// type error at the child.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a child of `{P}`",
+    label = "not a valid child of `{P}`",
+    note = "a child must be a widget that `{P}` accepts, or an iterator (`Vec`, `Option`, `.map(...)`) of such widgets"
+)]
+pub trait ChildOf<P: Container> {
+    /// Appends `self` to `children`.
+    fn push_into(self, children: &mut Vec<P::Child>);
+}
+
+impl<P, I> ChildOf<P> for I
+where
+    P: Container,
+    I: IntoIterator,
+    I::Item: ChildOf<P>,
+{
+    fn push_into(self, children: &mut Vec<P::Child>) {
+        for child in self {
+            child.push_into(children);
+        }
+    }
+}
+
+/// Builds a typed widget with an rsx-like syntax, checked at compile time.
+///
+/// See the [crate documentation](crate#the-widget-dsl) for the syntax.
+#[macro_export]
+macro_rules! widget {
+    ($($tokens:tt)*) => {
+        $crate::__private::widget!($crate; $($tokens)*)
+    };
+}
