@@ -25,3 +25,11 @@ pub fn __widget(input: TokenStream) -> TokenStream {
 pub fn __define_widgets(input: TokenStream) -> TokenStream {
     define::expand(input.into()).into()
 }
+
+/// The widget catalogue as a JSON string literal, for conformance tests.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __catalog_json(_input: TokenStream) -> TokenStream {
+    let json = catalog::export::to_json();
+    quote::quote!(#json).into()
+}

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::{Map, Value};
 
-pub use chatkit_macros::__widget as widget;
+pub use chatkit_macros::{__catalog_json as catalog_json, __widget as widget};
 
 use crate::UnknownValue;
 

@@ -11,6 +11,7 @@
 //! lacks it.
 
 mod components;
+pub(crate) mod export;
 mod literals;
 pub(crate) mod rust_types;
 
