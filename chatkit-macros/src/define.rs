@@ -13,12 +13,16 @@ use quote::{format_ident, quote};
 
 use crate::catalog::rust_types::{child_type, field_type, setter_param};
 use crate::catalog::{
-    self, ChildKind, Children, Component, LiteralSet, Placement, Prop, COMPONENTS, ICONS,
-    LITERAL_SETS,
+    self, COMPONENTS, ChildKind, Children, Component, ICONS, LITERAL_SETS, LiteralSet, Placement,
+    Prop,
 };
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
-    let krate = if input.is_empty() { quote!(crate) } else { input };
+    let krate = if input.is_empty() {
+        quote!(crate)
+    } else {
+        input
+    };
     let enums = LITERAL_SETS
         .iter()
         .filter(|set| set.rust != ICONS.rust)
@@ -44,7 +48,11 @@ fn doc_attr(doc: &str) -> TokenStream {
 fn literal_enum(set: &LiteralSet, krate: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", set.rust);
     let doc = doc_attr(set.doc);
-    let variants: Vec<_> = set.values.iter().map(|v| format_ident!("{}", set.variant(v))).collect();
+    let variants: Vec<_> = set
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", set.variant(v)))
+        .collect();
     let values = set.values;
     let variant_docs = values.iter().map(|v| doc_attr(&format!("`\"{v}\"`")));
     let rust_name = set.rust;
@@ -99,7 +107,11 @@ fn literal_enum(set: &LiteralSet, krate: &TokenStream) -> TokenStream {
 
 fn icon_enum(krate: &TokenStream) -> TokenStream {
     let doc = doc_attr(ICONS.doc);
-    let variants: Vec<_> = ICONS.values.iter().map(|v| format_ident!("{}", ICONS.variant(v))).collect();
+    let variants: Vec<_> = ICONS
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", ICONS.variant(v)))
+        .collect();
     let values = ICONS.values;
     let variant_docs = values.iter().map(|v| doc_attr(&format!("`\"{v}\"`")));
     quote! {
@@ -212,7 +224,12 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
             /// The children, in order.
             pub children: ::std::vec::Vec<#ty>,
         },
-        (Children::List { required: false, .. }, Some(ty)) => quote! {
+        (
+            Children::List {
+                required: false, ..
+            },
+            Some(ty),
+        ) => quote! {
             /// The children, in order; `None` leaves the prop out of the JSON.
             pub children: ::core::option::Option<::std::vec::Vec<#ty>>,
         },
@@ -241,7 +258,12 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
         (Children::List { required: true, .. }, _) => {
             new_inits.push(quote!(children: ::std::vec::Vec::new(),));
         }
-        (Children::List { required: false, .. }, _) => {
+        (
+            Children::List {
+                required: false, ..
+            },
+            _,
+        ) => {
             new_inits.push(quote!(children: ::core::option::Option::None,));
         }
         _ => {}
@@ -253,7 +275,10 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
         if component.children == Children::Single {
             args.push("its child".to_owned());
         }
-        format!("A new component from its required props: {}.", args.join(", "))
+        format!(
+            "A new component from its required props: {}.",
+            args.join(", ")
+        )
     };
     let new_doc = doc_attr(&new_doc);
 
@@ -386,7 +411,9 @@ fn serialize_impl(component: &Component, props: &[&Prop]) -> TokenStream {
         Children::Single | Children::List { required: true, .. } => {
             quote!(map.serialize_entry("children", &self.children)?;)
         }
-        Children::List { required: false, .. } => quote! {
+        Children::List {
+            required: false, ..
+        } => quote! {
             if let ::core::option::Option::Some(children) = &self.children {
                 map.serialize_entry("children", children)?;
             }
@@ -413,7 +440,10 @@ fn deserialize_impl(component: &Component, props: &[&Prop], krate: &TokenStream)
     let name = format_ident!("{}", component.rust);
     let wire = component.name;
     let expecting = format!("a `{wire}` widget object");
-    let idents: Vec<_> = props.iter().map(|p| format_ident!("__{}", p.name)).collect();
+    let idents: Vec<_> = props
+        .iter()
+        .map(|p| format_ident!("__{}", p.name))
+        .collect();
     let keys: Vec<_> = props.iter().map(|p| p.wire_name()).collect();
     let types: Vec<_> = props.iter().map(|p| field_type(p.kind, krate)).collect();
     let finish = props.iter().zip(&idents).zip(&keys).map(|((prop, ident), key)| {
@@ -438,7 +468,9 @@ fn deserialize_impl(component: &Component, props: &[&Prop], krate: &TokenStream)
                 }
             };
             let finish = match component.children {
-                Children::List { required: false, .. } => quote!(children: __children,),
+                Children::List {
+                    required: false, ..
+                } => quote!(children: __children,),
                 _ => quote! {
                     children: __children.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("children"))?,
                 },
@@ -529,7 +561,10 @@ fn unions(krate: &TokenStream) -> TokenStream {
         .collect();
     let union = |name: &str, doc: &str, members: &[&Component]| {
         let ident = format_ident!("{}", name);
-        let variants: Vec<_> = members.iter().map(|c| format_ident!("{}", c.rust)).collect();
+        let variants: Vec<_> = members
+            .iter()
+            .map(|c| format_ident!("{}", c.rust))
+            .collect();
         let wires: Vec<_> = members.iter().map(|c| c.name).collect();
         let doc = doc_attr(doc);
         quote! {

@@ -3,6 +3,7 @@
 //! This crate is an implementation detail: use `widget!` through
 //! [`widget-dsl`](https://docs.rs/widget-dsl) or `chatkit-runtime`, which
 //! re-export it with the right paths.
+#![warn(clippy::unwrap_used)]
 
 mod catalog;
 mod common;

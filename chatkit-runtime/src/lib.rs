@@ -13,6 +13,7 @@
 //!     r#"{"type":"Card","children":[{"type":"Text","value":"Hello"}]}"#,
 //! );
 //! ```
+#![warn(clippy::unwrap_used)]
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).
 pub mod widgets {
@@ -20,3 +21,8 @@ pub mod widgets {
 }
 
 pub use widget_dsl::widget;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -39,7 +39,10 @@ pub struct ActionConfig {
     pub loading_behavior: LoadingBehavior,
     /// `false` sends the action as `threads.sync_custom_action`, answered with
     /// JSON instead of a stream.
-    #[serde(default = "streaming_default", skip_serializing_if = "is_streaming_default")]
+    #[serde(
+        default = "streaming_default",
+        skip_serializing_if = "is_streaming_default"
+    )]
     pub streaming: bool,
 }
 

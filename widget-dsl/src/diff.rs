@@ -9,6 +9,8 @@ use crate::{WidgetComponent, WidgetRoot};
 
 /// One update of a streamed widget, the `update` of a
 /// `thread.item.updated` event.
+// Updates are built one at a time and sent at once; boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum WidgetUpdate {
@@ -126,7 +128,9 @@ fn string<'a>(node: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 fn same_identity(old: &Map<String, Value>, new: &Map<String, Value>) -> bool {
-    ["type", "id", "key"].iter().all(|key| old.get(*key) == new.get(*key))
+    ["type", "id", "key"]
+        .iter()
+        .all(|key| old.get(*key) == new.get(*key))
 }
 
 /// Whether any prop other than `children` differs.
@@ -146,7 +150,12 @@ fn differing_props<'a>(
 
 /// Compares two nodes with the same identity; `owner` is the id of the
 /// nearest enclosing component that has one (the node itself included).
-fn compare_node(old: &Map<String, Value>, new: &Map<String, Value>, owner: Option<&str>, changes: &mut Changes) {
+fn compare_node(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    owner: Option<&str>,
+    changes: &mut Changes,
+) {
     let own_id = string(new, "id");
     let owner = own_id.or(owner);
     let mut changed: Vec<&str> = differing_props(old, new).collect();
@@ -165,7 +174,11 @@ fn compare_node(old: &Map<String, Value>, new: &Map<String, Value>, owner: Optio
 }
 
 /// The appended text, if this is a `Text`/`Markdown` whose `value` grew.
-fn growing_text(old: &Map<String, Value>, new: &Map<String, Value>, changed: &[&str]) -> Option<String> {
+fn growing_text(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    changed: &[&str],
+) -> Option<String> {
     if !matches!(string(new, "type"), Some("Text" | "Markdown")) || !changed.contains(&"value") {
         return None;
     }
@@ -173,7 +186,12 @@ fn growing_text(old: &Map<String, Value>, new: &Map<String, Value>, changed: &[&
     after.strip_prefix(before).map(str::to_owned)
 }
 
-fn compare_children(old: &Map<String, Value>, new: &Map<String, Value>, owner: Option<&str>, changes: &mut Changes) {
+fn compare_children(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    owner: Option<&str>,
+    changes: &mut Changes,
+) {
     match (old.get("children"), new.get("children")) {
         (Some(Value::Array(before)), Some(Value::Array(after))) if before.len() == after.len() => {
             for (before, after) in before.iter().zip(after) {
@@ -200,10 +218,10 @@ fn compare_child(before: &Value, after: &Value, owner: Option<&str>, changes: &m
 }
 
 fn has_duplicate_ids<'a>(node: &'a Map<String, Value>, seen: &mut HashSet<&'a str>) -> bool {
-    if let Some(id) = string(node, "id") {
-        if !seen.insert(id) {
-            return true;
-        }
+    if let Some(id) = string(node, "id")
+        && !seen.insert(id)
+    {
+        return true;
     }
     children(node).any(|child| has_duplicate_ids(child, seen))
 }

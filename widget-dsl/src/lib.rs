@@ -58,6 +58,7 @@
 //! [`WidgetUpdate`]s a ChatKit client applies: text deltas for streaming
 //! `Text`/`Markdown`, a component replacement where one component with an
 //! `id` changed, and a root replacement otherwise.
+#![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/dsl.md")]
 
 mod action;
@@ -72,7 +73,7 @@ pub mod __private;
 
 pub use action::ActionConfig;
 pub use components::*;
-pub use diff::{diff_widget, WidgetUpdate};
+pub use diff::{WidgetUpdate, diff_widget};
 pub use dynamic::DynamicWidget;
 pub use values::{
     AreaSeries, BarSeries, Border, BorderSide, BorderValue, Borders, CardAction, ChartDatum,

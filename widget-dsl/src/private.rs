@@ -64,7 +64,10 @@ pub fn deserialize_widget_object<'de, D: Deserializer<'de>>(
     match <Value as de::Deserialize>::deserialize(deserializer)? {
         Value::Object(object) if object.get("type").is_some_and(Value::is_string) => Ok(object),
         Value::Object(_) => Err(de::Error::custom("a widget needs a string `type`")),
-        other => Err(de::Error::invalid_type(unexpected(&other), &"a widget object")),
+        other => Err(de::Error::invalid_type(
+            unexpected(&other),
+            &"a widget object",
+        )),
     }
 }
 

@@ -195,7 +195,9 @@ macro_rules! uniform_from {
     };
 }
 
-uniform_from!(i8, i16, i32, i64, u8, u16, u32, usize, f32, f64, &str, String, Dimension);
+uniform_from!(
+    i8, i16, i32, i64, u8, u16, u32, usize, f32, f64, &str, String, Dimension
+);
 
 impl From<Spacing> for Padding {
     fn from(value: Spacing) -> Self {
@@ -296,8 +298,9 @@ pub enum BorderValue {
     Width(u32),
     /// The same border on every side.
     Border(Border),
-    /// Per side.
-    Sides(Borders),
+    /// Per side (boxed: it is six times the size of the other variants, and
+    /// every flex container has a `border` field).
+    Sides(std::boxed::Box<Borders>),
 }
 
 impl From<u32> for BorderValue {
@@ -314,7 +317,7 @@ impl From<Border> for BorderValue {
 
 impl From<Borders> for BorderValue {
     fn from(value: Borders) -> Self {
-        Self::Sides(value)
+        Self::Sides(std::boxed::Box::new(value))
     }
 }
 

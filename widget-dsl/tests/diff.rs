@@ -1,8 +1,8 @@
 //! `diff_widget`: the eight cases of the reference's `test_diff`, and the
 //! cases where the reference is wrong.
 
-use serde_json::{json, Value};
-use widget_dsl::{diff_widget, widget, DynamicWidget, WidgetRoot, WidgetUpdate};
+use serde_json::{Value, json};
+use widget_dsl::{DynamicWidget, WidgetRoot, WidgetUpdate, diff_widget, widget};
 
 fn typed(json: Value) -> WidgetRoot {
     let root: WidgetRoot = serde_json::from_value(json).unwrap();
@@ -12,7 +12,9 @@ fn typed(json: Value) -> WidgetRoot {
 
 /// The same JSON as an untyped root (the reference's `DynamicWidgetRoot`).
 fn dynamic(json: Value) -> WidgetRoot {
-    let Value::Object(mut object) = json else { panic!("not an object") };
+    let Value::Object(mut object) = json else {
+        panic!("not an object")
+    };
     let type_name = object.remove("type").unwrap();
     let mut widget = DynamicWidget::new(type_name.as_str().unwrap());
     for (key, value) in object {
@@ -39,8 +41,10 @@ fn text_card(text: Value) -> Value {
 #[test]
 fn reference_cases() {
     let hello = json!({"type": "Text", "id": "text", "value": "Hello", "streaming": true});
-    let hello_world = json!({"type": "Text", "id": "text", "value": "Hello, world!", "streaming": true});
-    let hello_world_done = json!({"type": "Text", "id": "text", "value": "Hello, world!", "streaming": false});
+    let hello_world =
+        json!({"type": "Text", "id": "text", "value": "Hello, world!", "streaming": true});
+    let hello_world_done =
+        json!({"type": "Text", "id": "text", "value": "Hello, world!", "streaming": false});
     let plain_hello = json!({"type": "Text", "value": "Hello"});
     let plain_world = json!({"type": "Text", "value": "world!"});
     let empty = json!({"type": "Card", "children": []});
@@ -49,7 +53,10 @@ fn reference_cases() {
         // 1 and 5: equal widgets give nothing.
         assert!(diff_widget(&make(empty.clone()), &make(empty.clone())).is_empty());
         // 2 and 6: a streaming text with an id grows: a delta.
-        let updates = diff_widget(&make(text_card(hello.clone())), &make(text_card(hello_world.clone())));
+        let updates = diff_widget(
+            &make(text_card(hello.clone())),
+            &make(text_card(hello_world.clone())),
+        );
         assert_eq!(
             updates,
             [WidgetUpdate::StreamingTextValueDelta {
@@ -61,14 +68,25 @@ fn reference_cases() {
         // 3 and 7: `streaming` flips too. The reference replaces the root; the
         // change is confined to the component with id `text`, so that
         // component alone is replaced.
-        let updates =
-            diff_widget(&make(text_card(hello.clone())), &make(text_card(hello_world_done.clone())));
+        let updates = diff_widget(
+            &make(text_card(hello.clone())),
+            &make(text_card(hello_world_done.clone())),
+        );
         assert_eq!(kinds(&updates), ["widget.component.updated"]);
-        let WidgetUpdate::ComponentUpdated { component_id, component } = &updates[0] else { unreachable!() };
+        let WidgetUpdate::ComponentUpdated {
+            component_id,
+            component,
+        } = &updates[0]
+        else {
+            unreachable!()
+        };
         assert_eq!(component_id, "text");
         assert_eq!(serde_json::to_value(component).unwrap(), hello_world_done);
         // 4 and 8: a text without an id changes: the root.
-        let updates = diff_widget(&make(text_card(plain_hello.clone())), &make(text_card(plain_world.clone())));
+        let updates = diff_widget(
+            &make(text_card(plain_hello.clone())),
+            &make(text_card(plain_world.clone())),
+        );
         assert_eq!(kinds(&updates), ["widget.root.updated"]);
     }
 }
@@ -80,7 +98,9 @@ fn growing_text_without_id_replaces_the_root() {
     let after = typed(text_card(json!({"type": "Text", "value": "Hello"})));
     let updates = diff_widget(&before, &after);
     assert_eq!(kinds(&updates), ["widget.root.updated"]);
-    let WidgetUpdate::RootUpdated { widget } = &updates[0] else { unreachable!() };
+    let WidgetUpdate::RootUpdated { widget } = &updates[0] else {
+        unreachable!()
+    };
     assert_eq!(widget, &after);
 }
 
@@ -91,26 +111,45 @@ fn text_inside_transition_streams() {
     let after = widget! { Card { Transition { Text { id: "t", value: "ab", streaming: true } } } };
     assert_eq!(
         diff_widget(&before.into(), &after.into()),
-        [WidgetUpdate::StreamingTextValueDelta { component_id: "t".into(), delta: "b".into(), done: false }]
+        [WidgetUpdate::StreamingTextValueDelta {
+            component_id: "t".into(),
+            delta: "b".into(),
+            done: false
+        }]
     );
 }
 
 #[test]
 fn text_without_streaming_flag_is_done() {
-    let before = typed(text_card(json!({"type": "Markdown", "id": "m", "value": "**a"})));
-    let after = typed(text_card(json!({"type": "Markdown", "id": "m", "value": "**a**"})));
+    let before = typed(text_card(
+        json!({"type": "Markdown", "id": "m", "value": "**a"}),
+    ));
+    let after = typed(text_card(
+        json!({"type": "Markdown", "id": "m", "value": "**a**"}),
+    ));
     assert_eq!(
         diff_widget(&before, &after),
-        [WidgetUpdate::StreamingTextValueDelta { component_id: "m".into(), delta: "**".into(), done: true }]
+        [WidgetUpdate::StreamingTextValueDelta {
+            component_id: "m".into(),
+            delta: "**".into(),
+            done: true
+        }]
     );
 }
 
 #[test]
 fn shrinking_text_replaces_its_component() {
     // The reference raises "must be cumulative" here.
-    let before = typed(text_card(json!({"type": "Text", "id": "t", "value": "Hello"})));
-    let after = typed(text_card(json!({"type": "Text", "id": "t", "value": "Help"})));
-    assert_eq!(kinds(&diff_widget(&before, &after)), ["widget.component.updated"]);
+    let before = typed(text_card(
+        json!({"type": "Text", "id": "t", "value": "Hello"}),
+    ));
+    let after = typed(text_card(
+        json!({"type": "Text", "id": "t", "value": "Help"}),
+    ));
+    assert_eq!(
+        kinds(&diff_widget(&before, &after)),
+        ["widget.component.updated"]
+    );
 }
 
 #[test]
@@ -119,9 +158,18 @@ fn change_inside_a_component_with_id_replaces_that_component() {
     let after = widget! { Card { Row { id: "row", Text { value: "2" } Badge { label: "a" } } Text { value: "same" } } };
     let updates = diff_widget(&before.into(), &after.into());
     assert_eq!(kinds(&updates), ["widget.component.updated"]);
-    let WidgetUpdate::ComponentUpdated { component_id, component } = &updates[0] else { unreachable!() };
+    let WidgetUpdate::ComponentUpdated {
+        component_id,
+        component,
+    } = &updates[0]
+    else {
+        unreachable!()
+    };
     assert_eq!(component_id, "row");
-    assert_eq!(serde_json::to_value(component).unwrap()["children"][0]["value"], "2");
+    assert_eq!(
+        serde_json::to_value(component).unwrap()["children"][0]["value"],
+        "2"
+    );
 }
 
 #[test]
@@ -139,7 +187,11 @@ fn several_changes_give_updates_in_document_order() {
     let updates = diff_widget(&before.into(), &after.into());
     assert_eq!(
         kinds(&updates),
-        ["widget.streaming_text.value_delta", "widget.component.updated", "widget.component.updated"]
+        [
+            "widget.streaming_text.value_delta",
+            "widget.component.updated",
+            "widget.component.updated"
+        ]
     );
 }
 
@@ -149,7 +201,9 @@ fn nested_components_with_ids_collapse_into_the_outer_one() {
     let after = widget! { Card { Col { id: "outer", Row { id: "inner", Text { value: "2" } } Badge { label: "b" } } } };
     let updates = diff_widget(&before.into(), &after.into());
     assert_eq!(kinds(&updates), ["widget.component.updated"]);
-    let WidgetUpdate::ComponentUpdated { component_id, .. } = &updates[0] else { unreachable!() };
+    let WidgetUpdate::ComponentUpdated { component_id, .. } = &updates[0] else {
+        unreachable!()
+    };
     assert_eq!(component_id, "outer");
 }
 
@@ -157,23 +211,35 @@ fn nested_components_with_ids_collapse_into_the_outer_one() {
 fn structural_changes_replace_the_enclosing_component_or_root() {
     let before = widget! { Card { Col { id: "list", Text { value: "1" } } } };
     let after = widget! { Card { Col { id: "list", Text { value: "1" } Text { value: "2" } } } };
-    assert_eq!(kinds(&diff_widget(&before.into(), &after.into())), ["widget.component.updated"]);
+    assert_eq!(
+        kinds(&diff_widget(&before.into(), &after.into())),
+        ["widget.component.updated"]
+    );
 
     let before = widget! { Card { Text { value: "1" } } };
     let after = widget! { Card { Text { value: "1" } Text { value: "2" } } };
-    assert_eq!(kinds(&diff_widget(&before.into(), &after.into())), ["widget.root.updated"]);
+    assert_eq!(
+        kinds(&diff_widget(&before.into(), &after.into())),
+        ["widget.root.updated"]
+    );
 
     // A streamed text that appears only later cannot be a delta.
     let before = widget! { Card { Col { Text { value: "1" } } } };
     let after = widget! { Card { Col { Text { id: "t", value: "1" } } } };
-    assert_eq!(kinds(&diff_widget(&before.into(), &after.into())), ["widget.root.updated"]);
+    assert_eq!(
+        kinds(&diff_widget(&before.into(), &after.into())),
+        ["widget.root.updated"]
+    );
 }
 
 #[test]
 fn root_props_and_identity_replace_the_root() {
     let before = widget! { Card { size: "sm", Text { id: "t", value: "a" } } };
     let after = widget! { Card { size: "md", Text { id: "t", value: "ab" } } };
-    assert_eq!(kinds(&diff_widget(&before.into(), &after.into())), ["widget.root.updated"]);
+    assert_eq!(
+        kinds(&diff_widget(&before.into(), &after.into())),
+        ["widget.root.updated"]
+    );
 
     let card = typed(json!({"type": "Card", "children": []}));
     let list = typed(json!({"type": "ListView", "children": []}));
@@ -184,17 +250,26 @@ fn root_props_and_identity_replace_the_root() {
 fn duplicate_ids_replace_the_root() {
     let before = widget! { Card { Text { id: "t", value: "a" } Text { id: "t", value: "b" } } };
     let after = widget! { Card { Text { id: "t", value: "ab" } Text { id: "t", value: "b" } } };
-    assert_eq!(kinds(&diff_widget(&before.into(), &after.into())), ["widget.root.updated"]);
+    assert_eq!(
+        kinds(&diff_widget(&before.into(), &after.into())),
+        ["widget.root.updated"]
+    );
 }
 
 #[test]
 fn updates_serialize_as_the_protocol_expects() {
-    let delta = WidgetUpdate::StreamingTextValueDelta { component_id: "t".into(), delta: "x".into(), done: true };
+    let delta = WidgetUpdate::StreamingTextValueDelta {
+        component_id: "t".into(),
+        delta: "x".into(),
+        done: true,
+    };
     assert_eq!(
         serde_json::to_value(&delta).unwrap(),
         json!({"type": "widget.streaming_text.value_delta", "component_id": "t", "delta": "x", "done": true})
     );
-    let root = WidgetUpdate::RootUpdated { widget: widget! { Card {} }.into() };
+    let root = WidgetUpdate::RootUpdated {
+        widget: widget! { Card {} }.into(),
+    };
     assert_eq!(
         serde_json::to_value(&root).unwrap(),
         json!({"type": "widget.root.updated", "widget": {"type": "Card", "children": []}})
@@ -204,6 +279,8 @@ fn updates_serialize_as_the_protocol_expects() {
         "component": {"type": "Badge", "label": "x"}
     }))
     .unwrap();
-    let WidgetUpdate::ComponentUpdated { component, .. } = component else { panic!() };
+    let WidgetUpdate::ComponentUpdated { component, .. } = component else {
+        panic!()
+    };
     assert!(matches!(component, widget_dsl::WidgetComponent::Badge(_)));
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use widget_dsl::*;
 
 #[derive(Deserialize)]
@@ -104,7 +104,11 @@ fn text(value: &str) -> Value {
 }
 
 /// An instance of `component` with its required props, its children and `extra` props.
-fn instance(catalog: &[CatalogComponent], component: &CatalogComponent, extra: &[(&str, Value)]) -> Value {
+fn instance(
+    catalog: &[CatalogComponent],
+    component: &CatalogComponent,
+    extra: &[(&str, Value)],
+) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("type".into(), json!(component.r#type));
     for prop in component.props.iter().filter(|p| p.required) {
@@ -118,7 +122,10 @@ fn instance(catalog: &[CatalogComponent], component: &CatalogComponent, extra: &
         ["single"] => Some(text("only child")),
         ["list", "component" | "node", _] => Some(json!([text("child")])),
         ["list", "only", name, _] => {
-            let child = catalog.iter().find(|c| c.r#type == *name).expect("child component");
+            let child = catalog
+                .iter()
+                .find(|c| c.r#type == *name)
+                .expect("child component");
             Some(json!([instance(catalog, child, &[])]))
         }
         other => panic!("unknown children spec {other:?}"),
@@ -135,7 +142,10 @@ fn rooted(catalog: &[CatalogComponent], component: &CatalogComponent, widget: Va
         None if component.placement == "root" => widget,
         None => json!({"type": "Card", "children": [widget]}),
         Some((_, parent)) => {
-            let parent = catalog.iter().find(|c| c.r#type == parent).expect("parent component");
+            let parent = catalog
+                .iter()
+                .find(|c| c.r#type == parent)
+                .expect("parent component");
             let mut host = instance(catalog, parent, &[]);
             host["children"] = json!([widget]);
             rooted(catalog, parent, host)
@@ -144,7 +154,8 @@ fn rooted(catalog: &[CatalogComponent], component: &CatalogComponent, widget: Va
 }
 
 fn catalog_entries() -> Vec<Entry> {
-    let catalog: Vec<CatalogComponent> = serde_json::from_str(widget_dsl::__private::catalog_json!()).unwrap();
+    let catalog: Vec<CatalogComponent> =
+        serde_json::from_str(widget_dsl::__private::catalog_json!()).unwrap();
     let mut entries = Vec::new();
     for component in &catalog {
         let base = component_oracles(&component.r#type);
@@ -174,8 +185,16 @@ fn catalog_entries() -> Vec<Entry> {
                 if value == "clock" {
                     oracles = intersect(oracles, PYTHON);
                 }
-                let widget = rooted(&catalog, component, instance(&catalog, component, &[(&prop.wire, json!(value))]));
-                entries.push(Entry { name: format!("{}/{}={value}", component.r#type, prop.name), oracles, widget });
+                let widget = rooted(
+                    &catalog,
+                    component,
+                    instance(&catalog, component, &[(&prop.wire, json!(value))]),
+                );
+                entries.push(Entry {
+                    name: format!("{}/{}={value}", component.r#type, prop.name),
+                    oracles,
+                    widget,
+                });
             }
         }
     }
@@ -183,11 +202,17 @@ fn catalog_entries() -> Vec<Entry> {
 }
 
 fn month(name: &str, sales: i64) -> ChartDatum {
-    ChartDatum::from([("month".to_owned(), name.into()), ("sales".to_owned(), sales.into())])
+    ChartDatum::from([
+        ("month".to_owned(), name.into()),
+        ("sales".to_owned(), sales.into()),
+    ])
 }
 
 fn handwritten_entries() -> Vec<Entry> {
-    let tasks = [(1, "Buy milk", None, true), (2, "Call mom", Some("About Sunday"), false)];
+    let tasks = [
+        (1, "Buy milk", None, true),
+        (2, "Call mom", Some("About Sunday"), false),
+    ];
     let todo = widget! {
         ListView {
             limit: ListLimit::Auto,
@@ -332,11 +357,16 @@ fn handwritten_entries() -> Vec<Entry> {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn run(command: &mut Command, what: &str) -> String {
-    let output = command.output().unwrap_or_else(|err| panic!("could not run {what}: {err}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|err| panic!("could not run {what}: {err}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -356,15 +386,27 @@ fn every_catalogue_entry_parses_typed() {
             "{} did not parse fully typed: {root:#?}",
             entry.name
         );
-        assert_eq!(serde_json::to_value(&root).unwrap(), entry.widget, "{} changed in a round trip", entry.name);
+        assert_eq!(
+            serde_json::to_value(&root).unwrap(),
+            entry.widget,
+            "{} changed in a round trip",
+            entry.name
+        );
     }
 }
 
 #[test]
 fn widget_json_matches_both_references() {
-    let entries: Vec<Entry> = catalog_entries().into_iter().chain(handwritten_entries()).collect();
+    let entries: Vec<Entry> = catalog_entries()
+        .into_iter()
+        .chain(handwritten_entries())
+        .collect();
     for entry in &entries {
-        assert!(!entry.oracles.is_empty(), "{} is checked by no oracle", entry.name);
+        assert!(
+            !entry.oracles.is_empty(),
+            "{} is checked by no oracle",
+            entry.name
+        );
     }
     let corpus: Vec<Value> = entries
         .iter()
@@ -375,19 +417,32 @@ fn widget_json_matches_both_references() {
     std::fs::write(&corpus_path, serde_json::to_string_pretty(&corpus).unwrap()).unwrap();
 
     let root = repo_root();
-    let setup = run(Command::new("bash").arg(root.join("oracles/setup.sh")), "oracles/setup.sh");
+    let setup = run(
+        Command::new("bash").arg(root.join("oracles/setup.sh")),
+        "oracles/setup.sh",
+    );
     let python = root.join(".oracles/venv/bin/python");
     let py = run(
-        Command::new(&python).arg(root.join("oracles/python/check_widgets.py")).arg(&corpus_path),
+        Command::new(&python)
+            .arg(root.join("oracles/python/check_widgets.py"))
+            .arg(&corpus_path),
         "the Python oracle",
     );
     let ts = run(
-        Command::new("node").arg(root.join("oracles/ts/check_widgets.mjs")).arg(&corpus_path),
+        Command::new("node")
+            .arg(root.join("oracles/ts/check_widgets.mjs"))
+            .arg(&corpus_path),
         "the TypeScript oracle",
     );
     println!("{setup}{py}{ts}");
-    let python_count = entries.iter().filter(|e| e.oracles.contains(&"python")).count();
+    let python_count = entries
+        .iter()
+        .filter(|e| e.oracles.contains(&"python"))
+        .count();
     let ts_count = entries.iter().filter(|e| e.oracles.contains(&"ts")).count();
-    assert!(py.contains(&format!("{python_count} passed, 0 failed")), "{py}");
+    assert!(
+        py.contains(&format!("{python_count} passed, 0 failed")),
+        "{py}"
+    );
     assert!(ts.contains(&format!("{ts_count} passed, 0 failed")), "{ts}");
 }

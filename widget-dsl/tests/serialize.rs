@@ -19,7 +19,10 @@ fn type_first_camel_case_and_no_nulls() {
 
 #[test]
 fn optional_children_are_left_out_until_set() {
-    assert_eq!(serde_json::to_string(&Row::new()).unwrap(), r#"{"type":"Row"}"#);
+    assert_eq!(
+        serde_json::to_string(&Row::new()).unwrap(),
+        r#"{"type":"Row"}"#
+    );
     assert_eq!(
         serde_json::to_string(&Row::new().children(Vec::<Text>::new())).unwrap(),
         r#"{"type":"Row","children":[]}"#
@@ -28,7 +31,9 @@ fn optional_children_are_left_out_until_set() {
 
 #[test]
 fn action_defaults_are_left_out() {
-    let button = Button::new().label("Go").on_click_action(ActionConfig::new("go"));
+    let button = Button::new()
+        .label("Go")
+        .on_click_action(ActionConfig::new("go"));
     assert_eq!(
         serde_json::to_value(&button).unwrap(),
         json!({"type": "Button", "label": "Go", "onClickAction": {"type": "go"}})
@@ -53,17 +58,32 @@ fn literal_enums_use_wire_spellings() {
     assert_eq!(Radius::Percent100.as_str(), "100%");
     assert_eq!(ImagePosition::BottomRight.as_str(), "bottom right");
     assert_eq!(LoadingBehavior::OwnComponent.as_str(), "self");
-    assert_eq!("scale-down".parse::<ImageFit>().unwrap(), ImageFit::ScaleDown);
+    assert_eq!(
+        "scale-down".parse::<ImageFit>().unwrap(),
+        ImageFit::ScaleDown
+    );
     let err = "huge".parse::<CardSize>().unwrap_err();
-    assert_eq!(err.to_string(), "`huge` is not a valid CardSize; expected one of sm, md, lg, full");
+    assert_eq!(
+        err.to_string(),
+        "`huge` is not a valid CardSize; expected one of sm, md, lg, full"
+    );
     assert_eq!(CurveType::ALL.len(), CurveType::VALUES.len());
 }
 
 #[test]
 fn icon_names() {
-    assert_eq!(serde_json::to_value(IconName::CheckCircleFilled).unwrap(), "check-circle-filled");
-    assert_eq!(serde_json::to_value(IconName::vendor("acme")).unwrap(), "vendor:acme");
-    assert_eq!("lucide:bike".parse::<IconName>().unwrap(), IconName::lucide("bike"));
+    assert_eq!(
+        serde_json::to_value(IconName::CheckCircleFilled).unwrap(),
+        "check-circle-filled"
+    );
+    assert_eq!(
+        serde_json::to_value(IconName::vendor("acme")).unwrap(),
+        "vendor:acme"
+    );
+    assert_eq!(
+        "lucide:bike".parse::<IconName>().unwrap(),
+        IconName::lucide("bike")
+    );
     assert!("bike".parse::<IconName>().is_err());
     assert_eq!(IconName::BUILT_IN.len(), 64);
 }
@@ -73,7 +93,10 @@ fn union_values() {
     let col = Col::new()
         .padding(Spacing::new().x(4).y("2px"))
         .margin(8)
-        .border(Borders { top: Some(Border::new(1).style(BorderStyle::Dashed).into()), ..Borders::default() })
+        .border(Borders {
+            top: Some(Border::new(1).style(BorderStyle::Dashed).into()),
+            ..Borders::default()
+        })
         .background(ThemeColor::new("white", "black"))
         .aspect_ratio(1.5)
         .width("50%");
@@ -89,7 +112,9 @@ fn union_values() {
             "margin": 8
         })
     );
-    let list = ListView::new().limit(ListLimit::Auto).status(WidgetStatus::with_icon("Tasks", IconName::Check));
+    let list = ListView::new()
+        .limit(ListLimit::Auto)
+        .status(WidgetStatus::with_icon("Tasks", IconName::Check));
     assert_eq!(
         serde_json::to_value(&list).unwrap(),
         json!({"type": "ListView", "limit": "auto", "status": {"text": "Tasks", "icon": "check"}, "children": []})
@@ -97,14 +122,23 @@ fn union_values() {
     let text = Text::new("t").editable(Editable::Disabled);
     assert_eq!(serde_json::to_value(&text).unwrap()["editable"], false);
     let text = Text::new("t").editable(EditableProps::new("title").required(true));
-    assert_eq!(serde_json::to_value(&text).unwrap()["editable"], json!({"name": "title", "required": true}));
+    assert_eq!(
+        serde_json::to_value(&text).unwrap()["editable"],
+        json!({"name": "title", "required": true})
+    );
 }
 
 #[test]
 fn chart() {
     let chart = Chart::new(
-        [ChartDatum::from([("month".into(), "Jan".into()), ("sales".into(), 12.into())])],
-        [Series::bar("Sales", "sales").color("blue-500"), Series::line("Trend", "sales").curve_type(CurveType::MonotoneX)],
+        [ChartDatum::from([
+            ("month".into(), "Jan".into()),
+            ("sales".into(), 12.into()),
+        ])],
+        [
+            Series::bar("Sales", "sales").color("blue-500"),
+            Series::line("Trend", "sales").curve_type(CurveType::MonotoneX),
+        ],
         XAxisConfig::new("month").hide(false),
     );
     assert_eq!(
@@ -127,7 +161,12 @@ fn builder_and_dsl_agree() {
     let built = ListView::new().limit(5).child(
         ListViewItem::new()
             .on_click_action(ActionConfig::new("open").payload(json!({"id": id})))
-            .child(Row::new().gap(2).child(Text::new("Task")).child(Badge::new(format!("#{id}")).color(BadgeColor::Info))),
+            .child(
+                Row::new()
+                    .gap(2)
+                    .child(Text::new("Task"))
+                    .child(Badge::new(format!("#{id}")).color(BadgeColor::Info)),
+            ),
     );
     let dsl = widget! {
         ListView {

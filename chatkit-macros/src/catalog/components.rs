@@ -1,25 +1,48 @@
 //! Every component of the catalogue with every prop.
 
-use super::literals::*;
 use super::PropKind::*;
+use super::literals::*;
 use super::{ChildKind, Children, Component, Placement, Prop, PropKind};
 
 const fn opt(name: &'static str, kind: PropKind, doc: &'static str) -> Prop {
-    Prop { name, kind, required: false, doc }
+    Prop {
+        name,
+        kind,
+        required: false,
+        doc,
+    }
 }
 
 const fn req(name: &'static str, kind: PropKind, doc: &'static str) -> Prop {
-    Prop { name, kind, required: true, doc }
+    Prop {
+        name,
+        kind,
+        required: true,
+        doc,
+    }
 }
 
-const COMPONENT_CHILDREN: Children = Children::List { of: ChildKind::Component, required: false };
-const REQUIRED_COMPONENT_CHILDREN: Children =
-    Children::List { of: ChildKind::Component, required: true };
+const COMPONENT_CHILDREN: Children = Children::List {
+    of: ChildKind::Component,
+    required: false,
+};
+const REQUIRED_COMPONENT_CHILDREN: Children = Children::List {
+    of: ChildKind::Component,
+    required: true,
+};
 
 /// Size props shared by boxes and images (`BlockProps` in the frontend types).
 const BLOCK: &[Prop] = &[
-    opt("height", Dimension, "Height: a number of pixels or a CSS length."),
-    opt("width", Dimension, "Width: a number of pixels or a CSS length."),
+    opt(
+        "height",
+        Dimension,
+        "Height: a number of pixels or a CSS length.",
+    ),
+    opt(
+        "width",
+        Dimension,
+        "Width: a number of pixels or a CSS length.",
+    ),
     opt("size", Dimension, "Width and height at once."),
     opt("min_height", Dimension, "Minimum height."),
     opt("min_width", Dimension, "Minimum width."),
@@ -27,26 +50,50 @@ const BLOCK: &[Prop] = &[
     opt("max_height", Dimension, "Maximum height."),
     opt("max_width", Dimension, "Maximum width."),
     opt("max_size", Dimension, "Maximum width and height."),
-    opt("aspect_ratio", Dimension, "Width-to-height ratio, such as `1.5` or `\"16 / 9\"`."),
+    opt(
+        "aspect_ratio",
+        Dimension,
+        "Width-to-height ratio, such as `1.5` or `\"16 / 9\"`.",
+    ),
     opt("radius", Literal(&RADIUS), "Corner radius."),
     opt("margin", Padding, "Outer spacing: one value or per side."),
 ];
 
 /// Flex container props (`BoxBaseProps` in the frontend types).
 const BOX_BASE: &[Prop] = &[
-    opt("align", Literal(&ALIGNMENT), "Cross-axis alignment of the children."),
-    opt("justify", Literal(&JUSTIFICATION), "Main-axis distribution of the children."),
-    opt("wrap", Literal(&WRAP), "Whether children wrap onto new lines."),
+    opt(
+        "align",
+        Literal(&ALIGNMENT),
+        "Cross-axis alignment of the children.",
+    ),
+    opt(
+        "justify",
+        Literal(&JUSTIFICATION),
+        "Main-axis distribution of the children.",
+    ),
+    opt(
+        "wrap",
+        Literal(&WRAP),
+        "Whether children wrap onto new lines.",
+    ),
     opt("flex", Dimension, "Flex grow factor or a CSS `flex` value."),
     opt("gap", Dimension, "Space between children."),
     opt("padding", Padding, "Inner spacing: one value or per side."),
-    opt("border", Border, "Border: a width, a `Border` or per-side `Borders`."),
+    opt(
+        "border",
+        Border,
+        "Border: a width, a `Border` or per-side `Borders`.",
+    ),
     opt("background", Color, "Background color."),
 ];
 
 /// Props shared by `Text`, `Title` and `Caption` (`BaseTextProps`).
 const TEXT_BASE: &[Prop] = &[
-    opt("color", Color, "Text color: a named color (`\"secondary\"`, `\"blue-500\"`) or a `ThemeColor`."),
+    opt(
+        "color",
+        Color,
+        "Text color: a named color (`\"secondary\"`, `\"blue-500\"`) or a `ThemeColor`.",
+    ),
     opt("weight", Literal(&FONT_WEIGHT), "Font weight."),
     opt("text_align", Literal(&TEXT_ALIGN), "Horizontal alignment."),
     opt("truncate", Bool, "Cut overflowing text with an ellipsis."),
@@ -63,15 +110,31 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         placement: Placement::Root,
         children: REQUIRED_COMPONENT_CHILDREN,
         props: &[&[
-            opt("as_form", Bool, "Treat the card as a form: `confirm` submits its fields."),
+            opt(
+                "as_form",
+                Bool,
+                "Treat the card as a form: `confirm` submits its fields.",
+            ),
             opt("background", Color, "Background color."),
-            opt("border", Border, "Border. Present in the frontend types, absent from the Python reference."),
+            opt(
+                "border",
+                Border,
+                "Border. Present in the frontend types, absent from the Python reference.",
+            ),
             opt("size", Literal(&CARD_SIZE), "Width of the card."),
             opt("padding", Padding, "Inner spacing: one value or per side."),
             opt("status", Status, "Status line shown above the card."),
             opt("collapsed", Bool, "Render the card collapsed."),
-            opt("confirm", CardAction, "Primary button at the bottom of the card."),
-            opt("cancel", CardAction, "Secondary button at the bottom of the card."),
+            opt(
+                "confirm",
+                CardAction,
+                "Primary button at the bottom of the card.",
+            ),
+            opt(
+                "cancel",
+                CardAction,
+                "Secondary button at the bottom of the card.",
+            ),
             opt("theme", Literal(&THEME), "Force a color scheme."),
         ]],
     },
@@ -80,9 +143,16 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "ListView",
         doc: "A root list of `ListViewItem`s, with an optional status header.",
         placement: Placement::Root,
-        children: Children::List { of: ChildKind::Only("ListViewItem"), required: true },
+        children: Children::List {
+            of: ChildKind::Only("ListViewItem"),
+            required: true,
+        },
         props: &[&[
-            opt("limit", Limit, "Show at most this many items (`\"auto\"` lets the client decide)."),
+            opt(
+                "limit",
+                Limit,
+                "Show at most this many items (`\"auto\"` lets the client decide).",
+            ),
             opt("status", Status, "Status header shown above the list."),
             opt("theme", Literal(&THEME), "Force a color scheme."),
         ]],
@@ -92,14 +162,29 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Basic",
         doc: "A borderless root, used for entity previews.",
         placement: Placement::Root,
-        children: Children::List { of: ChildKind::Node, required: true },
+        children: Children::List {
+            of: ChildKind::Node,
+            required: true,
+        },
         props: &[&[
             opt("theme", Literal(&THEME), "Force a color scheme."),
-            opt("direction", Literal(&DIRECTION), "Layout direction of the children."),
+            opt(
+                "direction",
+                Literal(&DIRECTION),
+                "Layout direction of the children.",
+            ),
             opt("gap", Dimension, "Space between children."),
             opt("padding", Padding, "Inner spacing: one value or per side."),
-            opt("align", Literal(&ALIGNMENT), "Cross-axis alignment of the children."),
-            opt("justify", Literal(&JUSTIFICATION), "Main-axis distribution of the children."),
+            opt(
+                "align",
+                Literal(&ALIGNMENT),
+                "Cross-axis alignment of the children.",
+            ),
+            opt(
+                "justify",
+                Literal(&JUSTIFICATION),
+                "Main-axis distribution of the children.",
+            ),
         ]],
     },
     &Component {
@@ -109,9 +194,17 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         placement: Placement::Only("ListView"),
         children: REQUIRED_COMPONENT_CHILDREN,
         props: &[&[
-            opt("on_click_action", Action, "Action sent when the item is clicked."),
+            opt(
+                "on_click_action",
+                Action,
+                "Action sent when the item is clicked.",
+            ),
             opt("gap", Dimension, "Space between children."),
-            opt("align", Literal(&ALIGNMENT), "Cross-axis alignment of the children."),
+            opt(
+                "align",
+                Literal(&ALIGNMENT),
+                "Cross-axis alignment of the children.",
+            ),
         ]],
     },
     &Component {
@@ -120,7 +213,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         doc: "A flex container whose direction is a prop.",
         placement: Placement::Component,
         children: COMPONENT_CHILDREN,
-        props: &[&[opt("direction", Literal(&DIRECTION), "Layout direction.")], BOX_BASE, BLOCK],
+        props: &[
+            &[opt("direction", Literal(&DIRECTION), "Layout direction.")],
+            BOX_BASE,
+            BLOCK,
+        ],
     },
     &Component {
         name: "Row",
@@ -146,7 +243,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         children: COMPONENT_CHILDREN,
         props: &[
             &[
-                opt("on_submit_action", Action, "Action sent on submit; field values are merged into its payload by `name`."),
+                opt(
+                    "on_submit_action",
+                    Action,
+                    "Action sent on submit; field values are merged into its payload by `name`.",
+                ),
                 opt("direction", Literal(&DIRECTION), "Layout direction."),
             ],
             BOX_BASE,
@@ -225,7 +326,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                 opt("width", Dimension, "Width of the text block."),
                 opt("size", Literal(&TEXT_SIZE), "Text size."),
                 opt("min_lines", Count, "Reserve at least this many lines."),
-                opt("editable", Editable, "`false`, or the props of an inline editor whose value is submitted under `name`."),
+                opt(
+                    "editable",
+                    Editable,
+                    "`false`, or the props of an inline editor whose value is submitted under `name`.",
+                ),
             ],
             TEXT_BASE,
         ],
@@ -279,10 +384,22 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                 opt("alt", Str, "Alternative text."),
                 opt("frame", Bool, "Draw a frame around the image."),
                 opt("fit", Literal(&IMAGE_FIT), "How the image fills its box."),
-                opt("position", Literal(&IMAGE_POSITION), "Where the image sits in its box."),
+                opt(
+                    "position",
+                    Literal(&IMAGE_POSITION),
+                    "Where the image sits in its box.",
+                ),
                 opt("flush", Bool, "Extend the image to the container's edges."),
-                opt("background", Color, "Background color. Python reference only; absent from the frontend types."),
-                opt("flex", Dimension, "Flex grow factor. Python reference only; absent from the frontend types."),
+                opt(
+                    "background",
+                    Color,
+                    "Background color. Python reference only; absent from the frontend types.",
+                ),
+                opt(
+                    "flex",
+                    Dimension,
+                    "Flex grow factor. Python reference only; absent from the frontend types.",
+                ),
             ],
             BLOCK,
         ],
@@ -315,7 +432,10 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Table",
         doc: "A table of `TableRow`s. Frontend types only; absent from the Python reference.",
         placement: Placement::Component,
-        children: Children::List { of: ChildKind::Only("Table.Row"), required: false },
+        children: Children::List {
+            of: ChildKind::Only("Table.Row"),
+            required: false,
+        },
         props: &[],
     },
     &Component {
@@ -323,7 +443,10 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "TableRow",
         doc: "A row of `TableCell`s; appears only directly inside a `Table`.",
         placement: Placement::Only("Table"),
-        children: Children::List { of: ChildKind::Only("Table.Cell"), required: false },
+        children: Children::List {
+            of: ChildKind::Only("Table.Cell"),
+            required: false,
+        },
         props: &[&[opt("header", Bool, "This is a header row.")]],
     },
     &Component {
@@ -339,7 +462,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt("row_span", Count, "Number of rows the cell spans."),
             opt("align", Literal(&TABLE_CELL_ALIGN), "Horizontal alignment."),
             opt("v_align", Literal(&TABLE_CELL_ALIGN), "Vertical alignment."),
-            opt("col_size", Literal(&TABLE_COL_SIZE), "Width class of the column."),
+            opt(
+                "col_size",
+                Literal(&TABLE_COL_SIZE),
+                "Width class of the column.",
+            ),
         ]],
     },
     &Component {
@@ -355,13 +482,21 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt("required", Bool, "The field must be filled."),
             opt("pattern", Str, "Regular expression the value must match."),
             opt("placeholder", Str, "Placeholder text."),
-            opt("allow_autofill_extensions", Bool, "Let browser autofill extensions fill the field."),
+            opt(
+                "allow_autofill_extensions",
+                Bool,
+                "Let browser autofill extensions fill the field.",
+            ),
             opt("auto_select", Bool, "Select the value on focus."),
             opt("auto_focus", Bool, "Focus the field when shown."),
             opt("disabled", Bool, "Disable the field."),
             opt("variant", Literal(&INPUT_VARIANT), "Fill style."),
             opt("size", Literal(&CONTROL_SIZE), "Size."),
-            opt("gutter_size", Literal(&GUTTER_SIZE), "Inner horizontal padding."),
+            opt(
+                "gutter_size",
+                Literal(&GUTTER_SIZE),
+                "Inner horizontal padding.",
+            ),
             opt("pill", Bool, "Fully rounded ends."),
         ]],
     },
@@ -382,11 +517,19 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt("disabled", Bool, "Disable the field."),
             opt("variant", Literal(&INPUT_VARIANT), "Fill style."),
             opt("size", Literal(&CONTROL_SIZE), "Size."),
-            opt("gutter_size", Literal(&GUTTER_SIZE), "Inner horizontal padding."),
+            opt(
+                "gutter_size",
+                Literal(&GUTTER_SIZE),
+                "Inner horizontal padding.",
+            ),
             opt("rows", Count, "Visible rows."),
             opt("auto_resize", Bool, "Grow with the content."),
             opt("max_rows", Count, "Maximum rows when auto-resizing."),
-            opt("allow_autofill_extensions", Bool, "Let browser autofill extensions fill the field."),
+            opt(
+                "allow_autofill_extensions",
+                Bool,
+                "Let browser autofill extensions fill the field.",
+            ),
         ]],
     },
     &Component {
@@ -398,7 +541,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
             req("options", SelectOptions, "The choices."),
-            opt("on_change_action", Action, "Action sent when the choice changes."),
+            opt(
+                "on_change_action",
+                Action,
+                "Action sent when the choice changes.",
+            ),
             opt("placeholder", Str, "Placeholder text."),
             opt("default_value", Str, "Initially selected value."),
             opt("variant", Literal(&CONTROL_VARIANT), "Fill style."),
@@ -407,7 +554,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt("block", Bool, "Take the full width."),
             opt("clearable", Bool, "Offer a button that clears the choice."),
             opt("disabled", Bool, "Disable the control."),
-            opt("searchable", Bool, "Filter the options by typing. Python reference only; absent from the frontend types."),
+            opt(
+                "searchable",
+                Bool,
+                "Filter the options by typing. Python reference only; absent from the frontend types.",
+            ),
         ]],
     },
     &Component {
@@ -418,15 +569,31 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
-            opt("on_change_action", Action, "Action sent when the date changes."),
+            opt(
+                "on_change_action",
+                Action,
+                "Action sent when the date changes.",
+            ),
             opt("placeholder", Str, "Placeholder text."),
-            opt("default_value", DateTime, "Initial date, ISO 8601 (`\"2026-01-01T00:00:00\"`)."),
+            opt(
+                "default_value",
+                DateTime,
+                "Initial date, ISO 8601 (`\"2026-01-01T00:00:00\"`).",
+            ),
             opt("min", DateTime, "Earliest selectable date, ISO 8601."),
             opt("max", DateTime, "Latest selectable date, ISO 8601."),
             opt("variant", Literal(&CONTROL_VARIANT), "Fill style."),
             opt("size", Literal(&CONTROL_SIZE), "Size."),
-            opt("side", Literal(&POPOVER_SIDE), "Side the calendar opens on."),
-            opt("align", Literal(&POPOVER_ALIGN), "Alignment of the calendar."),
+            opt(
+                "side",
+                Literal(&POPOVER_SIDE),
+                "Side the calendar opens on.",
+            ),
+            opt(
+                "align",
+                Literal(&POPOVER_ALIGN),
+                "Alignment of the calendar.",
+            ),
             opt("pill", Bool, "Fully rounded ends."),
             opt("block", Bool, "Take the full width."),
             opt("clearable", Bool, "Offer a button that clears the date."),
@@ -443,7 +610,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             req("name", Str, "Field name; the value is submitted under it."),
             opt("label", Str, "Label next to the box."),
             opt("default_checked", Bool, "Initially checked."),
-            opt("on_change_action", Action, "Action sent when the box is toggled."),
+            opt(
+                "on_change_action",
+                Action,
+                "Action sent when the box is toggled.",
+            ),
             opt("disabled", Bool, "Disable the control."),
             opt("required", Bool, "The box must be checked."),
         ]],
@@ -458,9 +629,17 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             req("name", Str, "Field name; the value is submitted under it."),
             opt("options", RadioOptions, "The options."),
             opt("aria_label", Str, "Accessible label of the group."),
-            opt("on_change_action", Action, "Action sent when the choice changes."),
+            opt(
+                "on_change_action",
+                Action,
+                "Action sent when the choice changes.",
+            ),
             opt("default_value", Str, "Initially selected value."),
-            opt("direction", Literal(&DIRECTION), "Layout direction of the options."),
+            opt(
+                "direction",
+                Literal(&DIRECTION),
+                "Layout direction of the options.",
+            ),
             opt("disabled", Bool, "Disable the control."),
             opt("required", Bool, "A choice must be made."),
         ]],
@@ -473,7 +652,11 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         children: Children::None,
         props: &[&[
             req("value", Str, "The label text."),
-            req("field_name", Str, "`name` of the field this label belongs to."),
+            req(
+                "field_name",
+                Str,
+                "`name` of the field this label belongs to.",
+            ),
             opt("size", Literal(&TEXT_SIZE), "Text size."),
             opt("weight", Literal(&FONT_WEIGHT), "Font weight."),
             opt("text_align", Literal(&TEXT_ALIGN), "Horizontal alignment."),
@@ -488,9 +671,17 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         children: Children::None,
         props: &[
             &[
-                req("data", ChartData, "Data rows: one map from data key to value per x position."),
+                req(
+                    "data",
+                    ChartData,
+                    "Data rows: one map from data key to value per x position.",
+                ),
                 req("series", Series, "The series to plot."),
-                req("x_axis", XAxis, "The x axis: a data key or an `XAxisConfig`."),
+                req(
+                    "x_axis",
+                    XAxis,
+                    "The x axis: a data key or an `XAxisConfig`.",
+                ),
                 opt("show_y_axis", Bool, "Show the y axis."),
                 opt("show_legend", Bool, "Show the legend."),
                 opt("show_tooltip", Bool, "Show tooltips."),

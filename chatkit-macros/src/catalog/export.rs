@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Children, ChildKind, Placement, PropKind, COMPONENTS};
+use super::{COMPONENTS, ChildKind, Children, Placement, PropKind};
 
 pub(crate) fn to_json() -> String {
     let mut out = String::from("[");
@@ -25,7 +25,10 @@ pub(crate) fn to_json() -> String {
                     ChildKind::Node => "node".to_owned(),
                     ChildKind::Only(name) => format!("only:{name}"),
                 };
-                format!("list:{of}:{}", if required { "required" } else { "optional" })
+                format!(
+                    "list:{of}:{}",
+                    if required { "required" } else { "optional" }
+                )
             }
         };
         let _ = write!(

@@ -180,7 +180,10 @@ pub(crate) enum Placement {
 pub(crate) enum Children {
     None,
     /// A list of children; `required` lists are always serialized.
-    List { of: ChildKind, required: bool },
+    List {
+        of: ChildKind,
+        required: bool,
+    },
     /// Exactly one component child (`Transition`).
     Single,
 }
@@ -243,9 +246,11 @@ impl Component {
     pub(crate) fn accepts(&self, child: &Component) -> bool {
         match self.children {
             Children::None => false,
-            Children::Single | Children::List { of: ChildKind::Component, .. } => {
-                child.placement == Placement::Component
-            }
+            Children::Single
+            | Children::List {
+                of: ChildKind::Component,
+                ..
+            } => child.placement == Placement::Component,
             Children::List {
                 of: ChildKind::Only(name),
                 ..
@@ -318,7 +323,12 @@ mod tests {
             assert!(names.insert(component.rust), "duplicate {}", component.rust);
             let mut props = std::collections::HashSet::new();
             for prop in component.all_props() {
-                assert!(props.insert(prop.name), "duplicate {}.{}", component.rust, prop.name);
+                assert!(
+                    props.insert(prop.name),
+                    "duplicate {}.{}",
+                    component.rust,
+                    prop.name
+                );
             }
             if let Placement::Only(parent) = component.placement {
                 assert!(by_name(parent).is_some_and(|p| p.accepts(component)));

@@ -62,7 +62,10 @@ pub(crate) fn setter_param(kind: PropKind, krate: &TokenStream) -> (TokenStream,
             quote!(impl ::core::iter::IntoIterator<Item = #krate::Series>),
             quote!(value.into_iter().collect()),
         ),
-        _ => (quote!(impl ::core::convert::Into<#field>), quote!(value.into())),
+        _ => (
+            quote!(impl ::core::convert::Into<#field>),
+            quote!(value.into()),
+        ),
     }
 }
 

@@ -19,6 +19,11 @@ impl Ctxt {
         if self.errors.is_empty() {
             return None;
         }
-        Some(self.errors.into_iter().map(|e| e.to_compile_error()).collect())
+        Some(
+            self.errors
+                .into_iter()
+                .map(|e| e.to_compile_error())
+                .collect(),
+        )
     }
 }

@@ -1,12 +1,16 @@
 //! "Did you mean ...?" for misspelled names.
 
 /// The candidate closest to `typo`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    typo: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let typo_lower = typo.to_ascii_lowercase();
     candidates
         .into_iter()
         .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&typo_lower, &candidate.to_ascii_lowercase());
+            let distance =
+                strsim::damerau_levenshtein(&typo_lower, &candidate.to_ascii_lowercase());
             (distance, candidate)
         })
         .filter(|(distance, candidate)| {

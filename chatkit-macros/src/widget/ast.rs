@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::ext::IdentExt as _;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned as _;
-use syn::{braced, token, Expr, Ident, Pat, Token};
+use syn::{Expr, Ident, Pat, Token, braced, token};
 
 /// `$crate; Card { ... }`: the path of `widget-dsl` (forwarded by the
 /// `widget!` wrapper macro), then exactly one element.
@@ -26,7 +26,10 @@ impl Parse for WidgetInput {
         }
         input.parse::<Token![;]>()?;
         if input.is_empty() {
-            return Err(input.error("expected a widget, such as `Card { Text { value: \"Hello\" } }`"));
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "`widget!` is empty: expected a widget, such as `Card { Text { value: \"Hello\" } }`",
+            ));
         }
         let root: Element = input.parse()?;
         if !input.is_empty() {
@@ -183,16 +186,24 @@ fn parse_body(input: ParseStream<'_>) -> syn::Result<Vec<BodyItem>> {
 
 fn parse_item(input: ParseStream<'_>) -> syn::Result<BodyItem> {
     if input.peek(Token![for]) {
-        return input.parse().map(|node| BodyItem::Child(ChildNode::For(node)));
+        return input
+            .parse()
+            .map(|node| BodyItem::Child(ChildNode::For(node)));
     }
     if input.peek(Token![if]) {
-        return input.parse().map(|node| BodyItem::Child(ChildNode::If(node)));
+        return input
+            .parse()
+            .map(|node| BodyItem::Child(ChildNode::If(node)));
     }
     if input.peek(Token![match]) {
-        return input.parse().map(|node| BodyItem::Child(ChildNode::Match(node)));
+        return input
+            .parse()
+            .map(|node| BodyItem::Child(ChildNode::Match(node)));
     }
     if input.peek(token::Brace) {
-        return input.parse().map(|node| BodyItem::Child(ChildNode::Expr(node)));
+        return input
+            .parse()
+            .map(|node| BodyItem::Child(ChildNode::Expr(node)));
     }
     if input.peek(syn::LitStr) {
         let lit: syn::LitStr = input.parse()?;
@@ -200,7 +211,7 @@ fn parse_item(input: ParseStream<'_>) -> syn::Result<BodyItem> {
             lit.span(),
             format!(
                 "bare text is not a widget; write `Text {{ value: {} }}`",
-                lit.token().to_string()
+                lit.token()
             ),
         ));
     }
@@ -211,20 +222,30 @@ fn parse_item(input: ParseStream<'_>) -> syn::Result<BodyItem> {
             let name = input.call(Ident::parse_any)?;
             input.parse::<Token![:]>()?;
             if input.is_empty() || input.peek(Token![,]) {
-                return Err(syn::Error::new(name.span(), format!("expected a value after `{name}:`")));
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("expected a value after `{name}:`"),
+                ));
             }
             let value: Expr = input.parse()?;
             return Ok(BodyItem::Prop(PropAttr { name, value }));
         }
         if fork.peek(token::Brace) || (fork.peek(Token![.]) && fork.peek2(Ident)) {
-            return input.parse().map(|node| BodyItem::Child(ChildNode::Element(node)));
+            return input
+                .parse()
+                .map(|node| BodyItem::Child(ChildNode::Element(node)));
         }
         if fork.is_empty() || fork.peek(Token![,]) {
             let name = input.call(Ident::parse_any)?;
-            if name.to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
+            if name
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase())
+            {
                 return Err(syn::Error::new(
                     name.span(),
-                    format!("expected `{{` after `{name}`: components are written `{name} {{}}` even without props"),
+                    format!(
+                        "expected `{{` after `{name}`: components are written `{name} {{}}` even without props"
+                    ),
                 ));
             }
             let value = Expr::Path(syn::ExprPath {
@@ -257,7 +278,12 @@ impl Parse for ForLoop {
         let content;
         braced!(content in input);
         let body = parse_body(&content)?;
-        Ok(Self { for_token, pat, iter, body })
+        Ok(Self {
+            for_token,
+            pat,
+            iter,
+            body,
+        })
     }
 }
 
@@ -280,7 +306,12 @@ impl Parse for IfChain {
         } else {
             None
         };
-        Ok(Self { if_token, cond, then, otherwise })
+        Ok(Self {
+            if_token,
+            cond,
+            then,
+            otherwise,
+        })
     }
 }
 
@@ -347,7 +378,11 @@ impl Parse for MatchNode {
                 content.parse::<Token![,]>()?;
             }
         }
-        Ok(Self { match_token, expr, arms })
+        Ok(Self {
+            match_token,
+            expr,
+            arms,
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Expr, Lit};
 
-use super::ast::{BodyItem, ChildNode, Element, Else, IfChain};
+use super::ast::{BodyItem, ChildNode, Element, Else, ExprChild, IfChain};
 use super::validate::literal;
 use crate::catalog::{self, Children, Component, Prop, PropKind};
 
@@ -35,9 +35,9 @@ impl Expander<'_> {
             .body
             .iter()
             .filter_map(|item| match item {
-                BodyItem::Prop(attr) => {
-                    component.prop(&attr.name.to_string()).map(|prop| (prop, &attr.value))
-                }
+                BodyItem::Prop(attr) => component
+                    .prop(&attr.name.to_string())
+                    .map(|prop| (prop, &attr.value)),
                 BodyItem::Child(_) => None,
             })
             .collect();
@@ -59,10 +59,8 @@ impl Expander<'_> {
                     .map(|(prop, value)| self.value(prop, value))
             })
             .collect();
-        if component.children == Children::Single {
-            if let Some(child) = children.first() {
-                args.push(self.single_child(child));
-            }
+        if let (Children::Single, Some(child)) = (component.children, children.first()) {
+            args.push(self.single_child(child));
         }
         let mut chain = quote_spanned!(element.name.span=> #krate::#ty::new(#(#args),*));
         for (prop, value) in props.iter().filter(|(prop, _)| !prop.required) {
@@ -91,7 +89,10 @@ impl Expander<'_> {
 
     /// Statements appending `children` to the list in scope.
     fn pushes(&self, children: &[&ChildNode], parent: &Component) -> TokenStream {
-        children.iter().map(|child| self.push(child, parent)).collect()
+        children
+            .iter()
+            .map(|child| self.push(child, parent))
+            .collect()
     }
 
     fn push(&self, child: &ChildNode, parent: &Component) -> TokenStream {
@@ -106,10 +107,9 @@ impl Expander<'_> {
                 }
             }
             ChildNode::Expr(node) => {
-                let stmts = &node.stmts;
-                let span = node.brace.span.join();
-                quote_spanned! {span=>
-                    #krate::ChildOf::<#krate::#parent_ty>::push_into({ #(#stmts)* }, #list);
+                let value = expr_child(node);
+                quote_spanned! {node.brace.span.join()=>
+                    #krate::ChildOf::<#krate::#parent_ty>::push_into(#value, #list);
                 }
             }
             ChildNode::For(node) => {
@@ -163,10 +163,7 @@ impl Expander<'_> {
     fn single_child(&self, child: &ChildNode) -> TokenStream {
         match child {
             ChildNode::Element(element) => self.element(element),
-            ChildNode::Expr(node) => {
-                let stmts = &node.stmts;
-                quote_spanned!(node.brace.span.join()=> { #(#stmts)* })
-            }
+            ChildNode::Expr(node) => expr_child(node),
             _ => quote!(::core::unreachable!()),
         }
     }
@@ -194,9 +191,21 @@ impl Expander<'_> {
                 }
             }
             (PropKind::Limit, Some(Lit::Str(_))) => quote_spanned!(span=> #krate::ListLimit::Auto),
-            (PropKind::Editable, Some(Lit::Bool(_))) => quote_spanned!(span=> #krate::Editable::Disabled),
+            (PropKind::Editable, Some(Lit::Bool(_))) => {
+                quote_spanned!(span=> #krate::Editable::Disabled)
+            }
             _ => quote!(#value),
         }
+    }
+}
+
+/// The value of a `{expr}` child. A lone expression is emitted without its
+/// braces, which rustc would otherwise flag as `unused_braces` at the user's
+/// code; statements keep them.
+fn expr_child(node: &ExprChild) -> TokenStream {
+    match node.stmts.as_slice() {
+        [syn::Stmt::Expr(expr, None)] => quote!(#expr),
+        stmts => quote_spanned!(node.brace.span.join()=> { #(#stmts)* }),
     }
 }
 

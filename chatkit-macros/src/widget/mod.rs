@@ -23,6 +23,9 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
                 #fallback
             }}
         }
-        None => expand::Expander { krate: &input.krate }.element(&input.root),
+        None => expand::Expander {
+            krate: &input.krate,
+        }
+        .element(&input.root),
     }
 }

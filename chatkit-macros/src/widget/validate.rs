@@ -7,7 +7,7 @@ use syn::spanned::Spanned as _;
 use syn::{Expr, Lit};
 
 use super::ast::{BodyItem, ChildNode, Element, Else, IfChain};
-use crate::catalog::{self, Children, Component, Placement, Prop, PropKind, COMPONENTS};
+use crate::catalog::{self, COMPONENTS, Children, Component, Placement, Prop, PropKind};
 use crate::common::ctxt::Ctxt;
 use crate::common::suggest::closest;
 
@@ -51,7 +51,10 @@ fn unknown_component(element: &Element, cx: &mut Ctxt) {
             let all: Vec<_> = COMPONENTS.iter().map(|c| format!("`{}`", c.rust)).collect();
             Some(format!("the components are {}", all.join(", ")))
         });
-    cx.error(element.name.span, with_help(format!("unknown component `{name}`"), help));
+    cx.error(
+        element.name.span,
+        with_help(format!("unknown component `{name}`"), help),
+    );
 }
 
 /// `Text` directly in `ListView`, `Card` in `Card`, `TableCell` in `Row`.
@@ -69,14 +72,24 @@ fn check_placement(component: &Component, parent: &Component, span: Span, cx: &m
     };
     let help = match (component.placement, parent.children) {
         (_, Children::None) => None,
-        (Placement::Root, _) => Some("group components with `Box`, `Row` or `Col` instead".to_owned()),
+        (Placement::Root, _) => {
+            Some("group components with `Box`, `Row` or `Col` instead".to_owned())
+        }
         (Placement::Only(only), _) => {
             let only = catalog::by_name(only).map_or(only, |c| c.rust);
             Some(format!("`{child}` belongs directly inside `{only}`"))
         }
-        (Placement::Component, catalog::Children::List { of: catalog::ChildKind::Only(only), .. }) => {
+        (
+            Placement::Component,
+            catalog::Children::List {
+                of: catalog::ChildKind::Only(only),
+                ..
+            },
+        ) => {
             let only = catalog::by_name(only).map_or(only, |c| c.rust);
-            Some(format!("`{host}` takes only `{only}` children; wrap it: `{only} {{ {child} {{ ... }} }}`"))
+            Some(format!(
+                "`{host}` takes only `{only}` children; wrap it: `{only} {{ {child} {{ ... }} }}`"
+            ))
         }
         _ => Some(format!("`{host}` takes {}", parent.accepted_children())),
     };
@@ -93,7 +106,10 @@ fn check_props(element: &Element, component: &'static Component, cx: &mut Ctxt) 
             continue;
         };
         if seen.contains(&name) {
-            cx.error(attr.name.span(), format!("duplicate prop `{name}` on `{}`", component.rust));
+            cx.error(
+                attr.name.span(),
+                format!("duplicate prop `{name}` on `{}`", component.rust),
+            );
             continue;
         }
         seen.push(name);
@@ -129,16 +145,25 @@ fn unknown_prop(name: &syn::Ident, component: &Component, cx: &mut Ctxt) {
     } else if text.chars().any(|c| c.is_ascii_uppercase())
         && component.prop(&catalog::snake_case(&text)).is_some()
     {
-        Some(format!("props are written in snake_case: `{}`", catalog::snake_case(&text)))
+        Some(format!(
+            "props are written in snake_case: `{}`",
+            catalog::snake_case(&text)
+        ))
     } else if let Some(near) = closest(&text, component.all_props().map(|p| p.name)) {
         Some(format!("did you mean `{near}`?"))
     } else {
-        let all: Vec<String> = component.all_props().map(|p| format!("`{}`", p.name)).collect();
+        let all: Vec<String> = component
+            .all_props()
+            .map(|p| format!("`{}`", p.name))
+            .collect();
         Some(format!("`{}` takes {}", component.rust, all.join(", ")))
     };
     cx.error(
         name.span(),
-        with_help(format!("unknown prop `{text}` on `{}`", component.rust), help),
+        with_help(
+            format!("unknown prop `{text}` on `{}`", component.rust),
+            help,
+        ),
     );
 }
 
@@ -169,31 +194,102 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
             cx.error(span, wrong(&format!("one of {}", quoted_list(set.values))));
         }
         (PropKind::Icon, Lit::Str(s)) => check_icon(&s.value(), &target, span, cx),
-        (PropKind::Str | PropKind::DateTime | PropKind::Color | PropKind::XAxis, Lit::Str(_)) => {}
-        (PropKind::Str | PropKind::DateTime | PropKind::Icon, _) => cx.error(span, wrong("a string")),
+        (
+            PropKind::Str | PropKind::DateTime | PropKind::Color | PropKind::XAxis | PropKind::Status,
+            Lit::Str(_),
+        ) => {}
+        (PropKind::Str | PropKind::DateTime | PropKind::Icon, _) => {
+            let help = match &lit {
+                Lit::Int(_) | Lit::Float(_) | Lit::Bool(_) if !matches!(prop.kind, PropKind::Icon) => {
+                    Some(format!("write it as a string: `\"{}\"`", unquoted(&lit)))
+                }
+                _ => None,
+            };
+            cx.error(span, with_help(wrong("a string"), help));
+        }
         (PropKind::Bool, Lit::Bool(_)) => {}
-        (PropKind::Bool, _) => cx.error(span, wrong("`true` or `false`")),
+        (PropKind::Bool, _) => {
+            let help = unquote_help(&lit, |text| text.parse::<bool>().is_ok());
+            cx.error(span, with_help(wrong("`true` or `false`"), help));
+        }
         (PropKind::Count, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
-        (PropKind::Count, _) => cx.error(span, wrong("a whole number (`u32`)")),
+        (PropKind::Count, _) => {
+            let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
+            cx.error(span, with_help(wrong("a whole number (`u32`)"), help));
+        }
         (PropKind::Dimension | PropKind::Padding, Lit::Int(_) | Lit::Float(_) | Lit::Str(_)) => {}
         (PropKind::Dimension | PropKind::Padding, _) => {
             cx.error(span, wrong("a number or a string such as `\"50%\"`"));
         }
         (PropKind::Border, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
-        (PropKind::Border, _) => cx.error(span, wrong("a width in pixels, a `Border` or `Borders`")),
-        (PropKind::Color | PropKind::XAxis, _) => cx.error(span, wrong("a string")),
+        (PropKind::Border, _) => {
+            let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
+            cx.error(span, with_help(wrong("a width in pixels, a `Border` or `Borders`"), help));
+        }
+        (PropKind::Color, _) => {
+            cx.error(span, wrong("a color name such as `\"blue-500\"`, or a `ThemeColor`"));
+        }
+        (PropKind::XAxis, _) => cx.error(span, wrong("a data key (a string), or an `XAxisConfig`")),
         (PropKind::Limit, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
         (PropKind::Limit, Lit::Str(s)) if s.value() == "auto" => {}
-        (PropKind::Limit, _) => cx.error(span, wrong("a count or `\"auto\"`")),
+        (PropKind::Limit, _) => {
+            let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
+            cx.error(span, with_help(wrong("a count or `\"auto\"`"), help));
+        }
         (PropKind::Editable, Lit::Bool(b)) if !b.value => {}
         (PropKind::Editable, _) => {
-            cx.error(span, wrong("`false` or an `EditableProps` value"));
+            let help = matches!(lit, Lit::Bool(_))
+                .then(|| "make it editable with `EditableProps::new(\"field_name\")`".to_owned());
+            cx.error(span, with_help(wrong("`false` or an `EditableProps` value"), help));
         }
-        (kind, _) => {
-            let ty = crate::catalog::rust_types::field_type(kind, &quote::quote!());
-            let ty = ty.to_string().replace(' ', "").trim_start_matches("::").to_owned();
-            cx.error(span, wrong(&format!("a `{ty}` value")));
+        (PropKind::Action, Lit::Str(s)) => cx.error(
+            span,
+            with_help(
+                wrong("an `ActionConfig` value"),
+                Some(format!("build the action: `ActionConfig::new({})`", s.token())),
+            ),
+        ),
+        (PropKind::Action, _) => cx.error(span, wrong("an `ActionConfig` value")),
+        (PropKind::CardAction, _) => cx.error(
+            span,
+            with_help(
+                wrong("a `CardAction` value"),
+                Some("build the button: `CardAction::new(\"Label\", ActionConfig::new(\"action.type\"))`".to_owned()),
+            ),
+        ),
+        (PropKind::Status, _) => cx.error(span, wrong("a string or a `WidgetStatus` value")),
+        (PropKind::Spacing, _) => cx.error(
+            span,
+            with_help(
+                wrong("a `Spacing` value"),
+                Some("set the sides: `Spacing::new().x(2).y(1)`".to_owned()),
+            ),
+        ),
+        (PropKind::SelectOptions, _) => cx.error(span, wrong("a list of `SelectOption`s")),
+        (PropKind::RadioOptions, _) => cx.error(span, wrong("a list of `RadioOption`s")),
+        (PropKind::ChartData, _) => cx.error(span, wrong("a list of `ChartDatum` rows")),
+        (PropKind::Series, _) => cx.error(span, wrong("a list of `Series`")),
+    }
+}
+
+/// `write `3` without quotes` when a string literal holds what the prop wanted.
+fn unquote_help(lit: &Lit, fits: impl Fn(&str) -> bool) -> Option<String> {
+    match lit {
+        Lit::Str(s) if fits(&s.value()) => {
+            Some(format!("write it without quotes: `{}`", s.value()))
         }
+        _ => None,
+    }
+}
+
+/// The source text of a literal, without quotes.
+fn unquoted(lit: &Lit) -> String {
+    match lit {
+        Lit::Int(int) => int.base10_digits().to_owned(),
+        Lit::Float(float) => float.base10_digits().to_owned(),
+        Lit::Bool(b) => b.value.to_string(),
+        Lit::Str(s) => s.value(),
+        _ => String::new(),
     }
 }
 
@@ -201,9 +297,15 @@ fn check_icon(name: &str, target: &str, span: Span, cx: &mut Ctxt) {
     if catalog::ICONS.contains(name) {
         return;
     }
-    if let Some(prefix) = catalog::ICON_PREFIXES.iter().find(|p| name.starts_with(**p)) {
+    if let Some(prefix) = catalog::ICON_PREFIXES
+        .iter()
+        .find(|p| name.starts_with(**p))
+    {
         if name.len() == prefix.len() {
-            cx.error(span, format!("`\"{name}\"` names no icon: write `\"{prefix}<name>\"`"));
+            cx.error(
+                span,
+                format!("`\"{name}\"` names no icon: write `\"{prefix}<name>\"`"),
+            );
         }
         return;
     }
@@ -214,7 +316,10 @@ fn check_icon(name: &str, target: &str, span: Span, cx: &mut Ctxt) {
         });
     cx.error(
         span,
-        with_help(format!("`\"{name}\"` is not a valid icon for {target}"), Some(help)),
+        with_help(
+            format!("`\"{name}\"` is not a valid icon for {target}"),
+            Some(help),
+        ),
     );
 }
 
@@ -230,34 +335,62 @@ fn check_children(element: &Element, component: &'static Component, cx: &mut Ctx
     match component.children {
         Children::None => {
             if let Some(first) = children.first() {
-                cx.error(first.span(), format!("`{}` does not take children", component.rust));
+                cx.error(
+                    first.span(),
+                    format!("`{}` does not take children", component.rust),
+                );
             }
         }
         Children::Single => {
+            let keyword = |child: &ChildNode| match child {
+                ChildNode::For(_) => Some("a `for`"),
+                ChildNode::If(_) => Some("an `if`"),
+                ChildNode::Match(_) => Some("a `match`"),
+                ChildNode::Element(_) | ChildNode::Expr(_) => None,
+            };
             match children.as_slice() {
                 [] => cx.error(
                     element.brace.span.join(),
-                    format!("`{}` needs exactly one child", component.rust),
-                ),
-                [only] => match only {
-                    ChildNode::Element(child) => check_element(child, Some(component), cx),
-                    ChildNode::Expr(_) => {}
-                    other => cx.error(
-                        other.span(),
-                        format!(
-                            "`{}` holds exactly one child, which control flow cannot guarantee; \
-                             compute it in an expression: `{{if cond {{ a }} else {{ b }}}}`",
-                            component.rust
-                        ),
-                    ),
-                },
-                [_, second, ..] => cx.error(
-                    second.span(),
                     with_help(
-                        format!("`{}` holds exactly one child", component.rust),
-                        Some("put several components inside a `Col` or `Row`".to_owned()),
+                        format!("`{}` needs exactly one child", component.rust),
+                        Some(format!(
+                            "put the animated component inside: `{} {{ Col {{ ... }} }}`",
+                            component.rust
+                        )),
                     ),
                 ),
+                [only] => {
+                    if let Some(keyword) = keyword(only) {
+                        cx.error(
+                            only.span(),
+                            with_help(
+                                format!(
+                                    "`{}` holds exactly one child, which {keyword} cannot guarantee",
+                                    component.rust
+                                ),
+                                Some(
+                                    "compute the child in an expression: \
+                                     `{if cond { widget! { ... } } else { widget! { ... } }}`"
+                                        .to_owned(),
+                                ),
+                            ),
+                        );
+                    }
+                    // Mistakes inside the child are reported too.
+                    check_child(only, Some(component), cx);
+                }
+                [_, second, ..] => {
+                    cx.error(
+                        second.span(),
+                        with_help(
+                            format!("`{}` holds exactly one child", component.rust),
+                            Some("put several components inside a `Col` or `Row`".to_owned()),
+                        ),
+                    );
+                    for child in &children {
+                        check_child(child, Some(component), cx);
+                    }
+                }
             }
         }
         Children::List { .. } => {
@@ -292,7 +425,12 @@ fn check_if(node: &IfChain, parent: Option<&'static Component>, cx: &mut Ctxt) {
 }
 
 /// The body of a `for`/`if`/`match` holds children only.
-fn check_flow_body(body: &[BodyItem], keyword: &str, parent: Option<&'static Component>, cx: &mut Ctxt) {
+fn check_flow_body(
+    body: &[BodyItem],
+    keyword: &str,
+    parent: Option<&'static Component>,
+    cx: &mut Ctxt,
+) {
     for item in body {
         match item {
             BodyItem::Prop(attr) => cx.error(
@@ -313,13 +451,19 @@ pub(crate) fn literal(expr: &Expr) -> Option<Lit> {
         Expr::Lit(lit) => Some(lit.lit.clone()),
         Expr::Group(group) => literal(&group.expr),
         Expr::Paren(paren) => literal(&paren.expr),
-        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => match literal(&unary.expr)? {
-            Lit::Int(int) => Some(Lit::Int(syn::LitInt::new(&format!("-{}", int.base10_digits()), int.span()))),
-            Lit::Float(float) => {
-                Some(Lit::Float(syn::LitFloat::new(&format!("-{}", float.base10_digits()), float.span())))
+        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+            match literal(&unary.expr)? {
+                Lit::Int(int) => Some(Lit::Int(syn::LitInt::new(
+                    &format!("-{}", int.base10_digits()),
+                    int.span(),
+                ))),
+                Lit::Float(float) => Some(Lit::Float(syn::LitFloat::new(
+                    &format!("-{}", float.base10_digits()),
+                    float.span(),
+                ))),
+                other => Some(other),
             }
-            other => Some(other),
-        },
+        }
         _ => None,
     }
 }
