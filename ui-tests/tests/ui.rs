@@ -1,0 +1,16 @@
+//! Compile-pass and compile-fail tests of the chatkit-rs macros, run with
+//! trybuild. One test binary holds every suite; each macro adds its own
+//! directories under `tests/ui/`.
+//!
+//! Regenerate the expected `.stderr` files after an intended change to a
+//! diagnostic with `TRYBUILD=overwrite cargo test -p ui-tests --test ui`,
+//! then review the diff.
+
+/// `widget!`: valid trees compile and serialize as expected; each mistake
+/// is reported at the offending token.
+#[test]
+fn widget() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/widget/pass/*.rs");
+    t.compile_fail("tests/ui/widget/fail/*.rs");
+}

@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let _ = widget! {
+        Form {
+            Label { value: "Email", fieldName: "email" }
+            Input { name: "email" }
+        }
+    };
+}

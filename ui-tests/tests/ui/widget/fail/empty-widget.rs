@@ -1,0 +1,5 @@
+use widget_dsl::widget;
+
+fn main() {
+    let _ = widget! {};
+}

@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let greeting = String::from("Hello");
+    let _ = widget! {
+        Card {
+            {greeting}
+        }
+    };
+}

@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let text = widget! { Text { value: "Hello" } };
+    let _ = widget! {
+        ListView {
+            {text}
+        }
+    };
+}

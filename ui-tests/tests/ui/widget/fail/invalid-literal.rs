@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let _ = widget! {
+        Card {
+            size: "huge",
+            Text { value: "Hello" }
+        }
+    };
+}

@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let pill = String::from("yes");
+    let _ = widget! {
+        Card {
+            Badge { label: "new", pill }
+        }
+    };
+}

@@ -1,0 +1,9 @@
+use widget_dsl::widget;
+
+fn main() {
+    let _ = widget! {
+        ListView {
+            Text { value: "Hello" }
+        }
+    };
+}
