@@ -50,6 +50,9 @@ fn benches(c: &mut Criterion) {
     group.bench_function("deserialize", |b| {
         b.iter(|| serde_json::from_slice::<WidgetRoot>(black_box(&json)).unwrap())
     });
+    group.bench_function("deserialize_untyped_value_baseline", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&json)).unwrap())
+    });
     group.bench_function("build_with_widget_macro", |b| {
         b.iter(|| task_list(black_box(100)))
     });

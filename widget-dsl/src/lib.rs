@@ -119,6 +119,9 @@ pub trait ChildOf<P: Container> {
     fn push_into(self, children: &mut Vec<P::Child>);
 }
 
+// Without this, a wrong item type reads "`Text` is not an iterator" instead
+// of "`Vec<Text>` cannot be a child of `ListView`".
+#[diagnostic::do_not_recommend]
 impl<P, I> ChildOf<P> for I
 where
     P: Container,

@@ -14,6 +14,12 @@ impl Ctxt {
         self.errors.push(syn::Error::new(span, message));
     }
 
+    /// An error covering all of `tokens` (a multi-token value such as `-1`),
+    /// where a single span could only point at its first token.
+    pub(crate) fn error_spanned(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
     /// `compile_error!` invocations for every collected error, or `None`.
     pub(crate) fn into_compile_errors(self) -> Option<TokenStream> {
         if self.errors.is_empty() {

@@ -62,7 +62,10 @@ impl Expander<'_> {
         if let (Children::Single, Some(child)) = (component.children, children.first()) {
             args.push(self.single_child(child));
         }
-        let mut chain = quote_spanned!(element.name.span=> #krate::#ty::new(#(#args),*));
+        // `<...>::new`, not `krate::Name::new`: a path starting at the user's
+        // span keeps rustc's "required by this call" label off the whole macro
+        // (`$crate` carries the span of `widget!`'s definition).
+        let mut chain = quote_spanned!(element.name.span=> <#krate::#ty>::new(#(#args),*));
         for (prop, value) in props.iter().filter(|(prop, _)| !prop.required) {
             let method = format_ident!("{}", prop.name, span = value.span());
             let value = self.value(prop, value);
@@ -103,13 +106,13 @@ impl Expander<'_> {
             ChildNode::Element(element) => {
                 let value = self.element(element);
                 quote_spanned! {element.name.span=>
-                    #krate::ChildOf::<#krate::#parent_ty>::push_into(#value, #list);
+                    <_ as #krate::ChildOf<#krate::#parent_ty>>::push_into(#value, #list);
                 }
             }
             ChildNode::Expr(node) => {
                 let value = expr_child(node);
                 quote_spanned! {node.brace.span.join()=>
-                    #krate::ChildOf::<#krate::#parent_ty>::push_into(#value, #list);
+                    <_ as #krate::ChildOf<#krate::#parent_ty>>::push_into(#value, #list);
                 }
             }
             ChildNode::For(node) => {
@@ -182,9 +185,9 @@ impl Expander<'_> {
             (PropKind::Icon, Some(Lit::Str(s))) => {
                 let name = s.value();
                 if let Some(rest) = name.strip_prefix("vendor:") {
-                    quote_spanned!(span=> #krate::IconName::Vendor(::std::string::String::from(#rest)))
+                    quote_spanned!(span=> #krate::IconName::vendor(#rest))
                 } else if let Some(rest) = name.strip_prefix("lucide:") {
-                    quote_spanned!(span=> #krate::IconName::Lucide(::std::string::String::from(#rest)))
+                    quote_spanned!(span=> #krate::IconName::lucide(#rest))
                 } else {
                     let variant = format_ident!("{}", catalog::ICONS.variant(&name), span = span);
                     quote_spanned!(span=> #krate::IconName::#variant)
@@ -211,19 +214,17 @@ fn expr_child(node: &ExprChild) -> TokenStream {
 
 /// A value of the root's type for expansions that failed validation, so the
 /// caller's code still type-checks and only the real errors are shown.
+///
+/// An unknown root gets a value of any type rather than the type of its
+/// nearest name: a guess (`Tabel` → `Table`) would add a mismatched-types
+/// error wherever the caller expects another type (`let l: Label = ...`).
+/// rustc reports no "type annotations needed" for it once the macro's own
+/// errors are out.
 pub(crate) fn fallback(root: &Element, krate: &TokenStream) -> TokenStream {
-    let ty = catalog::by_name(&root.name.text)
-        .or_else(|| {
-            let near = crate::common::suggest::closest(
-                &root.name.text,
-                catalog::COMPONENTS.iter().map(|c| c.rust),
-            )?;
-            catalog::by_name(near)
-        })
-        .map(|component| {
-            let ident = format_ident!("{}", component.rust);
-            quote!(#krate::#ident)
-        });
+    let ty = catalog::by_name(&root.name.text).map(|component| {
+        let ident = format_ident!("{}", component.rust);
+        quote!(#krate::#ident)
+    });
     let f = syn::Ident::new("__chatkit_fallback", Span::mixed_site());
     match ty {
         Some(ty) => quote! {{

@@ -45,7 +45,12 @@ fn check_element(element: &Element, parent: Option<&'static Component>, cx: &mut
 /// unknown component `Crad` / help: did you mean `Card`?
 fn unknown_component(element: &Element, cx: &mut Ctxt) {
     let name = &element.name.text;
-    let help = closest(name, COMPONENTS.iter().map(|c| c.rust))
+    // Suggest in the spelling used: `Table.Rwo` → `Table.Row`, `TabelRow` → `TableRow`.
+    let dotted = name.contains('.');
+    let candidates = COMPONENTS
+        .iter()
+        .map(|c| if dotted { c.name } else { c.rust });
+    let help = closest(name, candidates)
         .map(|near| format!("did you mean `{near}`?"))
         .or_else(|| {
             let all: Vec<_> = COMPONENTS.iter().map(|c| format!("`{}`", c.rust)).collect();
@@ -86,9 +91,12 @@ fn check_placement(component: &Component, parent: &Component, span: Span, cx: &m
                 ..
             },
         ) => {
+            let wrappers = wrappers(parent, component);
             let only = catalog::by_name(only).map_or(only, |c| c.rust);
+            let open: String = wrappers.iter().map(|w| format!("{w} {{ ")).collect();
+            let close = " }".repeat(wrappers.len());
             Some(format!(
-                "`{host}` takes only `{only}` children; wrap it: `{only} {{ {child} {{ ... }} }}`"
+                "`{host}` takes only `{only}` children; wrap it: `{open}{child} {{ ... }}{close}`"
             ))
         }
         _ => Some(format!("`{host}` takes {}", parent.accepted_children())),
@@ -96,13 +104,37 @@ fn check_placement(component: &Component, parent: &Component, span: Span, cx: &m
     cx.error(span, with_help(message, help));
 }
 
+/// The components to wrap `child` in so that `parent` accepts it: `TableRow`
+/// then `TableCell` for a `Text` in a `Table`.
+fn wrappers(parent: &Component, child: &Component) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut host = parent;
+    while !host.accepts(child) {
+        let Children::List {
+            of: catalog::ChildKind::Only(only),
+            ..
+        } = host.children
+        else {
+            break;
+        };
+        let Some(next) = catalog::by_name(only) else {
+            break;
+        };
+        out.push(next.rust);
+        host = next;
+    }
+    out
+}
+
 fn check_props(element: &Element, component: &'static Component, cx: &mut Ctxt) {
     let mut seen: Vec<String> = Vec::new();
+    // Props an unknown name was a misspelling of: not reported missing again.
+    let mut attempted: Vec<&'static str> = Vec::new();
     for item in &element.body {
         let BodyItem::Prop(attr) = item else { continue };
         let name = attr.name.to_string();
         let Some(prop) = component.prop(&name) else {
-            unknown_prop(&attr.name, component, cx);
+            attempted.extend(unknown_prop(&attr.name, component, cx));
             continue;
         };
         if seen.contains(&name) {
@@ -118,6 +150,7 @@ fn check_props(element: &Element, component: &'static Component, cx: &mut Ctxt) 
     let missing: Vec<&Prop> = component
         .required_props()
         .filter(|prop| !seen.iter().any(|name| name == prop.name))
+        .filter(|prop| !attempted.contains(&prop.name))
         .collect();
     if !missing.is_empty() {
         let names: Vec<String> = missing.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -138,33 +171,37 @@ fn check_props(element: &Element, component: &'static Component, cx: &mut Ctxt) 
 }
 
 /// unknown prop `sizee` on `Card` / help: did you mean `size`?
-fn unknown_prop(name: &syn::Ident, component: &Component, cx: &mut Ctxt) {
+///
+/// Returns the prop the name was likely meant to be, if any.
+fn unknown_prop(name: &syn::Ident, component: &Component, cx: &mut Ctxt) -> Option<&'static str> {
     let text = name.to_string();
-    let help = if text == "children" {
-        Some("write children inside the braces; use `{expr}` for a list built elsewhere".to_owned())
-    } else if text.chars().any(|c| c.is_ascii_uppercase())
-        && component.prop(&catalog::snake_case(&text)).is_some()
-    {
-        Some(format!(
-            "props are written in snake_case: `{}`",
-            catalog::snake_case(&text)
-        ))
+    let snake = catalog::snake_case(&text);
+    let mut meant = None;
+    let help = if text == "children" && component.children == Children::None {
+        format!("`{}` does not take children", component.rust)
+    } else if text == "children" {
+        "write children inside the braces; use `{expr}` for a list built elsewhere".to_owned()
+    } else if let Some(prop) = component.prop(&snake).filter(|_| snake != text) {
+        meant = Some(prop.name);
+        format!("props are written in snake_case: `{snake}`")
     } else if let Some(near) = closest(&text, component.all_props().map(|p| p.name)) {
-        Some(format!("did you mean `{near}`?"))
+        meant = Some(near);
+        format!("did you mean `{near}`?")
     } else {
         let all: Vec<String> = component
             .all_props()
             .map(|p| format!("`{}`", p.name))
             .collect();
-        Some(format!("`{}` takes {}", component.rust, all.join(", ")))
+        format!("`{}` takes {}", component.rust, all.join(", "))
     };
     cx.error(
         name.span(),
         with_help(
             format!("unknown prop `{text}` on `{}`", component.rust),
-            help,
+            Some(help),
         ),
     );
+    meant
 }
 
 /// A literal the prop can never hold: `size: "huge"`, `value: 3`, `pill: "yes"`.
@@ -191,7 +228,7 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
             }
         }
         (PropKind::Literal(set), _) => {
-            cx.error(span, wrong(&format!("one of {}", quoted_list(set.values))));
+            cx.error_spanned(value, wrong(&format!("one of {}", quoted_list(set.values))));
         }
         (PropKind::Icon, Lit::Str(s)) => check_icon(&s.value(), &target, span, cx),
         (
@@ -205,42 +242,42 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
                 }
                 _ => None,
             };
-            cx.error(span, with_help(wrong("a string"), help));
+            cx.error_spanned(value, with_help(wrong("a string"), help));
         }
         (PropKind::Bool, Lit::Bool(_)) => {}
         (PropKind::Bool, _) => {
             let help = unquote_help(&lit, |text| text.parse::<bool>().is_ok());
-            cx.error(span, with_help(wrong("`true` or `false`"), help));
+            cx.error_spanned(value, with_help(wrong("`true` or `false`"), help));
         }
         (PropKind::Count, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
         (PropKind::Count, _) => {
             let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
-            cx.error(span, with_help(wrong("a whole number (`u32`)"), help));
+            cx.error_spanned(value, with_help(wrong("a whole number (`u32`)"), help));
         }
         (PropKind::Dimension | PropKind::Padding, Lit::Int(_) | Lit::Float(_) | Lit::Str(_)) => {}
         (PropKind::Dimension | PropKind::Padding, _) => {
-            cx.error(span, wrong("a number or a string such as `\"50%\"`"));
+            cx.error_spanned(value, wrong("a number or a string such as `\"50%\"`"));
         }
         (PropKind::Border, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
         (PropKind::Border, _) => {
             let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
-            cx.error(span, with_help(wrong("a width in pixels, a `Border` or `Borders`"), help));
+            cx.error_spanned(value, with_help(wrong("a width in pixels, a `Border` or `Borders`"), help));
         }
         (PropKind::Color, _) => {
-            cx.error(span, wrong("a color name such as `\"blue-500\"`, or a `ThemeColor`"));
+            cx.error_spanned(value, wrong("a color name (such as `\"blue-500\"`) or a `ThemeColor`"));
         }
-        (PropKind::XAxis, _) => cx.error(span, wrong("a data key (a string), or an `XAxisConfig`")),
+        (PropKind::XAxis, _) => cx.error_spanned(value, wrong("a data key (a string), or an `XAxisConfig`")),
         (PropKind::Limit, Lit::Int(int)) if int.base10_parse::<u32>().is_ok() => {}
         (PropKind::Limit, Lit::Str(s)) if s.value() == "auto" => {}
         (PropKind::Limit, _) => {
             let help = unquote_help(&lit, |text| text.parse::<u32>().is_ok());
-            cx.error(span, with_help(wrong("a count or `\"auto\"`"), help));
+            cx.error_spanned(value, with_help(wrong("a count or `\"auto\"`"), help));
         }
         (PropKind::Editable, Lit::Bool(b)) if !b.value => {}
         (PropKind::Editable, _) => {
             let help = matches!(lit, Lit::Bool(_))
                 .then(|| "make it editable with `EditableProps::new(\"field_name\")`".to_owned());
-            cx.error(span, with_help(wrong("`false` or an `EditableProps` value"), help));
+            cx.error_spanned(value, with_help(wrong("`false` or an `EditableProps` value"), help));
         }
         (PropKind::Action, Lit::Str(s)) => cx.error(
             span,
@@ -249,7 +286,7 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
                 Some(format!("build the action: `ActionConfig::new({})`", s.token())),
             ),
         ),
-        (PropKind::Action, _) => cx.error(span, wrong("an `ActionConfig` value")),
+        (PropKind::Action, _) => cx.error_spanned(value, wrong("an `ActionConfig` value")),
         (PropKind::CardAction, _) => cx.error(
             span,
             with_help(
@@ -257,7 +294,7 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
                 Some("build the button: `CardAction::new(\"Label\", ActionConfig::new(\"action.type\"))`".to_owned()),
             ),
         ),
-        (PropKind::Status, _) => cx.error(span, wrong("a string or a `WidgetStatus` value")),
+        (PropKind::Status, _) => cx.error_spanned(value, wrong("a string or a `WidgetStatus` value")),
         (PropKind::Spacing, _) => cx.error(
             span,
             with_help(
@@ -265,10 +302,10 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
                 Some("set the sides: `Spacing::new().x(2).y(1)`".to_owned()),
             ),
         ),
-        (PropKind::SelectOptions, _) => cx.error(span, wrong("a list of `SelectOption`s")),
-        (PropKind::RadioOptions, _) => cx.error(span, wrong("a list of `RadioOption`s")),
-        (PropKind::ChartData, _) => cx.error(span, wrong("a list of `ChartDatum` rows")),
-        (PropKind::Series, _) => cx.error(span, wrong("a list of `Series`")),
+        (PropKind::SelectOptions, _) => cx.error_spanned(value, wrong("a list of `SelectOption`s")),
+        (PropKind::RadioOptions, _) => cx.error_spanned(value, wrong("a list of `RadioOption`s")),
+        (PropKind::ChartData, _) => cx.error_spanned(value, wrong("a list of `ChartDatum` rows")),
+        (PropKind::Series, _) => cx.error_spanned(value, wrong("a list of `Series`")),
     }
 }
 
@@ -437,7 +474,11 @@ fn check_flow_body(
                 attr.name.span(),
                 with_help(
                     format!("props cannot be set inside `{keyword}`"),
-                    Some("compute the value before the component: `size: if cond { ... } else { ... }`".to_owned()),
+                    Some(format!(
+                        "set `{name}` on the component itself; for a value that varies, \
+                         write `{name}: if cond {{ ... }} else {{ ... }}`",
+                        name = attr.name
+                    )),
                 ),
             ),
             BodyItem::Child(child) => check_child(child, parent, cx),
@@ -471,8 +512,8 @@ pub(crate) fn literal(expr: &Expr) -> Option<Lit> {
 fn describe(lit: &Lit) -> String {
     match lit {
         Lit::Str(s) => format!("the string `{}`", s.token()),
-        Lit::Int(i) => format!("the number `{}`", i.base10_digits()),
-        Lit::Float(f) => format!("the number `{}`", f.base10_digits()),
+        Lit::Int(i) => format!("the number `{}`", i.token()),
+        Lit::Float(f) => format!("the number `{}`", f.token()),
         Lit::Bool(b) => format!("`{}`", b.value),
         Lit::Char(_) => "a character".to_owned(),
         _ => "a literal".to_owned(),
