@@ -31,8 +31,8 @@ const REQUIRED_COMPONENT_CHILDREN: Children = Children::List {
     required: true,
 };
 
-/// Size props shared by boxes and images (`BlockProps` in the frontend types).
-const BLOCK: &[Prop] = &[
+/// Size props shared by boxes, images and charts.
+const SIZES: &[Prop] = &[
     opt(
         "height",
         Dimension,
@@ -55,6 +55,10 @@ const BLOCK: &[Prop] = &[
         Dimension,
         "Width-to-height ratio, such as `1.5` or `\"16 / 9\"`.",
     ),
+];
+
+/// With `SIZES`, the `BlockProps` of the frontend types.
+const BLOCK_EDGES: &[Prop] = &[
     opt("radius", Literal(&RADIUS), "Corner radius."),
     opt("margin", Padding, "Outer spacing: one value or per side."),
 ];
@@ -216,7 +220,8 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         props: &[
             &[opt("direction", Literal(&DIRECTION), "Layout direction.")],
             BOX_BASE,
-            BLOCK,
+            SIZES,
+            BLOCK_EDGES,
         ],
     },
     &Component {
@@ -225,7 +230,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         doc: "A horizontal flex container.",
         placement: Placement::Component,
         children: COMPONENT_CHILDREN,
-        props: &[BOX_BASE, BLOCK],
+        props: &[BOX_BASE, SIZES, BLOCK_EDGES],
     },
     &Component {
         name: "Col",
@@ -233,7 +238,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         doc: "A vertical flex container.",
         placement: Placement::Component,
         children: COMPONENT_CHILDREN,
-        props: &[BOX_BASE, BLOCK],
+        props: &[BOX_BASE, SIZES, BLOCK_EDGES],
     },
     &Component {
         name: "Form",
@@ -251,7 +256,8 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                 opt("direction", Literal(&DIRECTION), "Layout direction."),
             ],
             BOX_BASE,
-            BLOCK,
+            SIZES,
+            BLOCK_EDGES,
         ],
     },
     &Component {
@@ -401,7 +407,8 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                     "Flex grow factor. Python reference only; absent from the frontend types.",
                 ),
             ],
-            BLOCK,
+            SIZES,
+            BLOCK_EDGES,
         ],
     },
     &Component {
@@ -689,18 +696,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                 opt("bar_category_gap", Count, "Gap between bar categories."),
                 opt("flex", Dimension, "Flex grow factor."),
             ],
-            &[
-                opt("height", Dimension, "Height."),
-                opt("width", Dimension, "Width."),
-                opt("size", Dimension, "Width and height at once."),
-                opt("min_height", Dimension, "Minimum height."),
-                opt("min_width", Dimension, "Minimum width."),
-                opt("min_size", Dimension, "Minimum width and height."),
-                opt("max_height", Dimension, "Maximum height."),
-                opt("max_width", Dimension, "Maximum width."),
-                opt("max_size", Dimension, "Maximum width and height."),
-                opt("aspect_ratio", Dimension, "Width-to-height ratio."),
-            ],
+            SIZES,
         ],
     },
 ];
