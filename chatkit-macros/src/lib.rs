@@ -8,6 +8,7 @@
 mod catalog;
 mod common;
 mod define;
+mod function_tool;
 mod widget;
 
 use proc_macro::TokenStream;
@@ -33,4 +34,10 @@ pub fn __define_widgets(input: TokenStream) -> TokenStream {
 pub fn __catalog_json(_input: TokenStream) -> TokenStream {
     let json = catalog::export::to_json();
     quote::quote!(#json).into()
+}
+
+/// Turns an `async fn` into a tool; documented on `chatkit_runtime::function_tool`.
+#[proc_macro_attribute]
+pub fn function_tool(args: TokenStream, item: TokenStream) -> TokenStream {
+    function_tool::expand(args.into(), item.into()).into()
 }

@@ -1,8 +1,8 @@
 //! Self-hosted ChatKit backends in Rust.
 //!
 //! This crate grows into the ChatKit protocol server, the thread stores and
-//! the agent runtime. Today it re-exports the typed widget tree, so an app
-//! depends on one crate:
+//! the agent runtime. Today it holds the tool layer ([`#[function_tool]`](function_tool),
+//! [`Tool`](tool::Tool)) and re-exports the typed widget tree:
 //!
 //! ```
 //! use chatkit_runtime::widgets::{widget, Card};
@@ -14,6 +14,16 @@
 //! );
 //! ```
 #![warn(clippy::unwrap_used)]
+#![doc = include_str!("../docs/function_tool.md")]
+
+mod context;
+pub mod tool;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use context::AgentContext;
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).
 pub mod widgets {
@@ -21,6 +31,9 @@ pub mod widgets {
 }
 
 pub use widget_dsl::widget;
+
+#[doc = include_str!("../docs/function_tool_attr.md")]
+pub use chatkit_macros::function_tool;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -14,6 +14,14 @@ impl Ctxt {
         self.errors.push(syn::Error::new(span, message));
     }
 
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
+    pub(crate) fn push_spanned(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
     /// An error covering all of `tokens` (a multi-token value such as `-1`),
     /// where a single span could only point at its first token.
     pub(crate) fn error_spanned(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
