@@ -40,45 +40,146 @@ impl SchemaCache {
         dialect: SchemaDialect,
         strict: bool,
     ) -> Result<Value, SchemaError> {
+        self.get_ref::<T>(dialect, strict).clone()
+    }
+
+    fn get_ref<T: JsonSchema>(
+        &self,
+        dialect: SchemaDialect,
+        strict: bool,
+    ) -> &Result<Value, SchemaError> {
         let base = self.base.get_or_init(schema::base_schema::<T>);
         let slot = match dialect {
             SchemaDialect::OpenAi => &self.openai,
             SchemaDialect::Gemini => &self.gemini,
         };
         slot.get_or_init(|| schema::to_dialect(base, dialect, strict))
-            .clone()
+    }
+
+    /// Parses the model's arguments. For a strict tool, keys its schema does
+    /// not list are rejected at any depth, as the schema promises, even in
+    /// nested types that do not `deny_unknown_fields` themselves.
+    pub fn parse<T: JsonSchema + DeserializeOwned>(
+        &self,
+        tool: &str,
+        strict: bool,
+        arguments: &str,
+    ) -> Result<T, ToolOutput> {
+        // Models send "" for tools without parameters.
+        let arguments = if arguments.trim().is_empty() {
+            "{}"
+        } else {
+            arguments
+        };
+        let value: Value = serde_json::from_str(arguments)
+            .map_err(|err| invalid_arguments(tool, "", &err.to_string()))?;
+        // serde would also read a struct from a JSON array, by position.
+        if !value.is_object() {
+            return Err(invalid_arguments(tool, "", "expected a JSON object"));
+        }
+        if strict {
+            if let Ok(schema) = self.get_ref::<T>(SchemaDialect::OpenAi, true) {
+                let defs = schema.get("$defs").unwrap_or(&Value::Null);
+                if let Err((path, message)) =
+                    reject_unknown_fields(&value, schema, defs, String::new())
+                {
+                    return Err(invalid_arguments(tool, &path, &message));
+                }
+            }
+        }
+        serde_path_to_error::deserialize(value).map_err(|err| {
+            let path = err.path().to_string();
+            invalid_arguments(
+                tool,
+                if path == "." { "" } else { &path },
+                &err.inner().to_string(),
+            )
+        })
     }
 }
 
-/// Parses the model's arguments, or the error output that tells it what was wrong.
-pub fn parse_arguments<T: DeserializeOwned>(tool: &str, arguments: &str) -> Result<T, ToolOutput> {
-    // Models send "" for tools without parameters.
-    let arguments = if arguments.trim().is_empty() {
-        "{}"
+fn invalid_arguments(tool: &str, path: &str, message: &str) -> ToolOutput {
+    let at = if path.is_empty() {
+        String::new()
     } else {
-        arguments
+        format!(" at `{path}`")
     };
-    // serde would also read a struct from a JSON array, by position.
-    if !arguments.trim_start().starts_with('{') {
-        return Err(ToolOutput::Error(ToolError::new(
-            ToolErrorKind::InvalidArguments,
-            format!(
-                "Invalid arguments for tool `{tool}`: expected a JSON object. Call the tool again with arguments that match its parameters."
-            ),
-        )));
+    ToolOutput::Error(ToolError::new(
+        ToolErrorKind::InvalidArguments,
+        format!(
+            "Invalid arguments for tool `{tool}`{at}: {message}. Call the tool again with arguments that match its parameters."
+        ),
+    ))
+}
+
+/// Finds an object key that a closed (`additionalProperties: false`)
+/// schema does not list. Type errors are left to the deserializer.
+fn reject_unknown_fields(
+    value: &Value,
+    schema: &Value,
+    defs: &Value,
+    path: String,
+) -> Result<(), (String, String)> {
+    let schema = match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        Some(name) => defs.get(name).unwrap_or(schema),
+        None => schema,
+    };
+    if let Some(Value::Array(branches)) = schema.get("anyOf") {
+        // The value fits one branch; report the first branch's problem if none fits.
+        let mut first_error = None;
+        for branch in branches {
+            match reject_unknown_fields(value, branch, defs, path.clone()) {
+                Ok(()) => return Ok(()),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        return first_error.map_or(Ok(()), Err);
     }
-    let deserializer = &mut serde_json::Deserializer::from_str(arguments);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
-        ToolOutput::Error(ToolError::new(
-            ToolErrorKind::InvalidArguments,
-            format!(
-                "Invalid arguments for tool `{tool}`{at}: {}. Call the tool again with arguments that match its parameters.",
-                err.inner()
-            ),
-        ))
-    })
+    match value {
+        Value::Object(object) => {
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                return Ok(());
+            };
+            let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+            for (key, child) in object {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match properties.get(key) {
+                    Some(child_schema) => {
+                        reject_unknown_fields(child, child_schema, defs, child_path)?
+                    }
+                    None if closed => {
+                        let expected: Vec<String> =
+                            properties.keys().map(|k| format!("`{k}`")).collect();
+                        let expected = if expected.is_empty() {
+                            "no fields".to_owned()
+                        } else {
+                            format!("one of {}", expected.join(", "))
+                        };
+                        return Err((path, format!("unknown field `{key}`, expected {expected}")));
+                    }
+                    None => {}
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => match schema.get("items") {
+            Some(item_schema) => items.iter().enumerate().try_for_each(|(i, item)| {
+                reject_unknown_fields(item, item_schema, defs, format!("{path}[{i}]"))
+            }),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
 }
 
 /// Converts the `Err` of a tool's `Result`.

@@ -451,43 +451,53 @@ fn check_strict_node(
 /// Formats Gemini accepts.
 const GEMINI_FORMATS: &[&str] = &["enum", "date-time"];
 
-/// How deep `$ref`s are inlined for Gemini before a type counts as recursive.
-const GEMINI_MAX_INLINE: usize = 32;
-
 fn to_gemini(base: &Value) -> Result<Value, SchemaError> {
     require_object_root(base)?;
     let defs = base.get("$defs").cloned().unwrap_or(Value::Null);
     let mut schema = base.clone();
-    gemini_node(&mut schema, &defs, "", 0)?;
+    gemini_node(&mut schema, &defs, "", &mut Vec::new())?;
     Ok(schema)
 }
 
+/// Rewrites one node for Gemini; `inlining` holds the `$ref`s being inlined
+/// around it, so a type that contains itself is caught.
 fn gemini_node(
     schema: &mut Value,
     defs: &Value,
     path: &str,
-    inlined: usize,
+    inlining: &mut Vec<String>,
 ) -> Result<(), SchemaError> {
     let Some(node) = schema.as_object_mut() else {
         // `true` (any value) becomes the empty schema.
         *schema = Value::Object(Map::new());
         return Ok(());
     };
-    if node.contains_key("$ref") {
-        if inlined >= GEMINI_MAX_INLINE {
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str).map(str::to_owned) {
+        let name = reference.rsplit('/').next().unwrap_or_default().to_owned();
+        if inlining.contains(&name) {
             return Err(SchemaError::new(
                 path,
-                "is a recursive type, which Gemini's schemas cannot express",
+                format!(
+                    "`{name}` contains itself, and Gemini's schemas cannot express recursive types"
+                ),
             ));
         }
         let target = resolve_ref(node.get("$ref"), defs)
-            .ok_or_else(|| SchemaError::new(path, "refers to a missing definition"))?
+            .ok_or_else(|| {
+                SchemaError::new(
+                    path,
+                    format!("refers to `{reference}`, which is not defined"),
+                )
+            })?
             .clone();
         node.remove("$ref");
         for (key, value) in target {
             node.entry(key).or_insert(value);
         }
-        return gemini_node(schema, defs, path, inlined + 1);
+        inlining.push(name);
+        let result = gemini_node(schema, defs, path, inlining);
+        inlining.pop();
+        return result;
     }
     for key in [
         "$schema",
@@ -553,7 +563,7 @@ fn gemini_node(
                 }
                 merged_node.insert("nullable".to_owned(), Value::Bool(true));
                 *schema = merged;
-                return gemini_node(schema, defs, path, inlined);
+                return gemini_node(schema, defs, path, inlining);
             }
         }
     }
@@ -573,18 +583,18 @@ fn gemini_node(
             "properties" => {
                 if let Some(children) = child.as_object_mut() {
                     for (name, child) in children.iter_mut() {
-                        gemini_node(child, defs, &format!("{path}.properties.{name}"), inlined)?;
+                        gemini_node(child, defs, &format!("{path}.properties.{name}"), inlining)?;
                     }
                 }
             }
             "anyOf" => {
                 if let Some(children) = child.as_array_mut() {
                     for (i, child) in children.iter_mut().enumerate() {
-                        gemini_node(child, defs, &format!("{path}.anyOf[{i}]"), inlined)?;
+                        gemini_node(child, defs, &format!("{path}.anyOf[{i}]"), inlining)?;
                     }
                 }
             }
-            "items" => gemini_node(child, defs, &format!("{path}.items"), inlined)?,
+            "items" => gemini_node(child, defs, &format!("{path}.items"), inlining)?,
             _ => {}
         }
     }
