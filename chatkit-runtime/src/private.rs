@@ -77,14 +77,11 @@ impl SchemaCache {
         if !value.is_object() {
             return Err(invalid_arguments(tool, "", "expected a JSON object"));
         }
-        if strict {
-            if let Ok(schema) = self.get_ref::<T>(SchemaDialect::OpenAi, true) {
-                let defs = schema.get("$defs").unwrap_or(&Value::Null);
-                if let Err((path, message)) =
-                    reject_unknown_fields(&value, schema, defs, String::new())
-                {
-                    return Err(invalid_arguments(tool, &path, &message));
-                }
+        if strict && let Ok(schema) = self.get_ref::<T>(SchemaDialect::OpenAi, true) {
+            let defs = schema.get("$defs").unwrap_or(&Value::Null);
+            if let Err((path, message)) = reject_unknown_fields(&value, schema, defs, String::new())
+            {
+                return Err(invalid_arguments(tool, &path, &message));
             }
         }
         serde_path_to_error::deserialize(value).map_err(|err| {

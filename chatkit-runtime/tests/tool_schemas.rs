@@ -156,10 +156,10 @@ fn check_snapshot(tool: &dyn Tool) {
         actual, expected,
         "schema of `{name}` changed; run with CHATKIT_BLESS=1 and review the diff"
     );
-    if tool.strict() {
-        if let Err(errors) = check_openai_strict(&actual["openai"]) {
-            panic!("`{name}` is not strict: {errors:?}");
-        }
+    if tool.strict()
+        && let Err(errors) = check_openai_strict(&actual["openai"])
+    {
+        panic!("`{name}` is not strict: {errors:?}");
     }
 }
 

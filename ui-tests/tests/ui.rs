@@ -14,3 +14,13 @@ fn widget() {
     t.pass("tests/ui/widget/pass/*.rs");
     t.compile_fail("tests/ui/widget/fail/*.rs");
 }
+
+/// `#[function_tool]`: every supported parameter and return type compiles,
+/// in any scope; each unsupported fn or attribute is reported once, at the
+/// offending token, with how to fix it.
+#[test]
+fn function_tool() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/function_tool/pass/*.rs");
+    t.compile_fail("tests/ui/function_tool/fail/*.rs");
+}

@@ -27,8 +27,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         .unwrap_or_else(|| quote!(::chatkit_runtime));
     let tool = parse::analyze(&attr, &mut item, &mut cx);
     match cx.into_compile_errors() {
+        // A method sits in an `impl` block, where the tool type cannot go:
+        // the error alone, and the method as written.
+        Some(errors) if tool.in_impl => quote!(#errors #item),
         Some(errors) => {
-            let fallback = expand::fallback(&item, &krate);
+            let fallback = expand::fallback(&item, &tool, &krate);
             quote!(#errors #fallback)
         }
         None => expand::tool(&item, &tool, &krate),

@@ -184,16 +184,17 @@ fn strictify(schema: &mut Value, defs: &Value, path: &str) -> Result<(), SchemaE
         };
     };
     // A `$ref` next to other keys (a description, say) is unravelled.
-    if node.contains_key("$ref") && node.len() > 1 {
-        if let Some(target) = resolve_ref(node.get("$ref"), defs) {
-            let siblings: Map<String, Value> = node
-                .iter()
-                .filter(|(k, _)| *k != "$ref")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            *node = target.clone();
-            node.extend(siblings);
-        }
+    if node.contains_key("$ref")
+        && node.len() > 1
+        && let Some(target) = resolve_ref(node.get("$ref"), defs)
+    {
+        let siblings: Map<String, Value> = node
+            .iter()
+            .filter(|(k, _)| *k != "$ref")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        *node = target.clone();
+        node.extend(siblings);
     }
     if node.is_empty() {
         return Err(SchemaError::new(
@@ -220,10 +221,10 @@ fn strictify(schema: &mut Value, defs: &Value, path: &str) -> Result<(), SchemaE
     node.remove("default");
     // A `HashSet` still deduplicates on the Rust side.
     node.remove("uniqueItems");
-    if let Some(Value::String(format)) = node.get("format") {
-        if !STRICT_FORMATS.contains(&format.as_str()) {
-            node.remove("format");
-        }
+    if let Some(Value::String(format)) = node.get("format")
+        && !STRICT_FORMATS.contains(&format.as_str())
+    {
+        node.remove("format");
     }
     let is_object = match node.get("type") {
         Some(Value::String(ty)) => ty == "object",
@@ -347,13 +348,13 @@ fn check_strict_node(
     if node.contains_key("$ref") && node.len() > 1 {
         errors.push(SchemaError::new(path, "`$ref` must not have sibling keys"));
     }
-    if let Some(Value::String(format)) = node.get("format") {
-        if !STRICT_FORMATS.contains(&format.as_str()) {
-            errors.push(SchemaError::new(
-                path,
-                format!("format `{format}` is not supported"),
-            ));
-        }
+    if let Some(Value::String(format)) = node.get("format")
+        && !STRICT_FORMATS.contains(&format.as_str())
+    {
+        errors.push(SchemaError::new(
+            path,
+            format!("format `{format}` is not supported"),
+        ));
     }
     let is_object = match node.get("type") {
         Some(Value::String(ty)) => ty == "object",
@@ -510,10 +511,10 @@ fn gemini_node(
     ] {
         node.remove(key);
     }
-    if let Some(Value::String(format)) = node.get("format") {
-        if !GEMINI_FORMATS.contains(&format.as_str()) {
-            node.remove("format");
-        }
+    if let Some(Value::String(format)) = node.get("format")
+        && !GEMINI_FORMATS.contains(&format.as_str())
+    {
+        node.remove("format");
     }
     if let Some(value) = node.remove("const") {
         node.insert("enum".to_owned(), Value::Array(vec![value]));
@@ -542,10 +543,10 @@ fn gemini_node(
             node.insert("nullable".to_owned(), Value::Bool(true));
         }
     }
-    if node.get("nullable") == Some(&Value::Bool(true)) {
-        if let Some(Value::Array(values)) = node.get_mut("enum") {
-            values.retain(|v| !v.is_null());
-        }
+    if node.get("nullable") == Some(&Value::Bool(true))
+        && let Some(Value::Array(values)) = node.get_mut("enum")
+    {
+        values.retain(|v| !v.is_null());
     }
     // `anyOf: [X, {type: null}]` → X with `nullable: true`.
     if let Some(Value::Array(branches)) = node.get("anyOf") {

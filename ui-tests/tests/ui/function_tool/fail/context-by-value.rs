@@ -1,0 +1,9 @@
+use chatkit_runtime::{AgentContext, function_tool};
+
+/// Greet the user.
+#[function_tool]
+async fn greet(ctx: AgentContext<String>, name: String) -> String {
+    format!("{name}, {}", ctx.context())
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use chatkit_runtime::function_tool;
+
+/// Add a task.
+#[function_tool(timeout = 30)]
+async fn add_task(title: String) -> String {
+    title
+}
+
+fn main() {}
