@@ -16,13 +16,18 @@
 #![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/function_tool.md")]
 
+pub mod attachments;
 mod context;
+pub mod protocol;
+pub mod server;
+pub mod store;
 pub mod tool;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
+pub use async_trait::async_trait;
 pub use context::AgentContext;
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).

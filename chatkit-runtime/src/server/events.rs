@@ -1,0 +1,272 @@
+//! What `respond` works with: a sender for events and a handle on the thread.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::mpsc;
+use widget_dsl::{IconName, WidgetRoot};
+
+use crate::protocol::{
+    AssistantMessageContent, AssistantMessageItem, ItemBase, ThreadItem, ThreadItemUpdate,
+    ThreadMetadata, ThreadStreamEvent, WidgetItem,
+};
+use crate::store::IdKind;
+
+/// The client went away: the response was cancelled. `respond` should stop;
+/// `?` turns this into a [`StreamError`](super::StreamError) that is never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the client cancelled the response")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+type IdGenerator = Arc<dyn Fn(IdKind) -> String + Send + Sync>;
+
+/// Sends the events of a response to the client, in order.
+///
+/// Events go through the server's pipeline, which stores `thread.item.done`,
+/// `removed` and `replaced` items before forwarding them, keeps hidden items
+/// from the client, and reports thread changes.
+#[derive(Clone)]
+pub struct EventSender {
+    tx: mpsc::Sender<Envelope>,
+    thread: ThreadHandle,
+    /// The thread version last attached to an event.
+    sent_version: Arc<AtomicU64>,
+    thread_id: Arc<str>,
+    ids: IdGenerator,
+}
+
+/// An event, with the thread if it changed since the previous event: the
+/// change is reported right after this event, as `respond` ordered them.
+pub(crate) struct Envelope {
+    pub(crate) event: ThreadStreamEvent,
+    pub(crate) thread: Option<(u64, ThreadMetadata)>,
+}
+
+impl std::fmt::Debug for EventSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventSender")
+            .field("thread_id", &self.thread_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventSender {
+    pub(crate) fn new(tx: mpsc::Sender<Envelope>, thread: ThreadHandle, ids: IdGenerator) -> Self {
+        let thread_id = thread.id();
+        Self {
+            tx,
+            thread,
+            sent_version: Arc::new(AtomicU64::new(0)),
+            thread_id: thread_id.into(),
+            ids,
+        }
+    }
+
+    /// Sends an event. Waits while the client is slower than the response.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn send(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
+        let version = self.thread.version();
+        let thread = (self.sent_version.fetch_max(version, Ordering::AcqRel) < version)
+            .then(|| (version, self.thread.get()));
+        self.tx
+            .send(Envelope { event, thread })
+            .await
+            .map_err(|_| Cancelled)
+    }
+
+    /// Whether the client is gone.
+    pub fn is_cancelled(&self) -> bool {
+        self.tx.is_closed()
+    }
+
+    /// The id of the thread being answered.
+    pub fn thread_id(&self) -> &str {
+        &self.thread_id
+    }
+
+    /// A new item id of `kind`, from the store's generator.
+    pub fn new_item_id(&self, kind: IdKind) -> String {
+        (self.ids)(kind)
+    }
+
+    /// The base of a new item of this thread, created now.
+    pub fn new_item_base(&self, kind: IdKind) -> ItemBase {
+        ItemBase::new(self.new_item_id(kind), self.thread_id.as_ref())
+    }
+
+    /// Sends a complete item (`thread.item.done`), which the server stores first.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn item_done(&self, item: ThreadItem) -> Result<(), Cancelled> {
+        self.send(ThreadStreamEvent::ThreadItemDone { item }).await
+    }
+
+    /// Sends a complete assistant message with `text`.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn assistant_message(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+        let item = ThreadItem::AssistantMessage(AssistantMessageItem {
+            base: self.new_item_base(IdKind::Message),
+            content: vec![AssistantMessageContent::text(text)],
+        });
+        self.item_done(item).await
+    }
+
+    /// Sends a widget as a complete item.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn widget(
+        &self,
+        widget: impl Into<WidgetRoot>,
+        copy_text: Option<String>,
+    ) -> Result<(), Cancelled> {
+        let item = ThreadItem::Widget(WidgetItem {
+            base: self.new_item_base(IdKind::Message),
+            widget: widget.into(),
+            copy_text,
+        });
+        self.item_done(item).await
+    }
+
+    /// Sends a transient progress line.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn progress(
+        &self,
+        text: impl Into<String>,
+        icon: Option<IconName>,
+    ) -> Result<(), Cancelled> {
+        self.send(ThreadStreamEvent::ProgressUpdate {
+            icon,
+            text: text.into(),
+        })
+        .await
+    }
+
+    /// Streams an assistant message: `thread.item.added`, a content part,
+    /// one `text_delta` per chunk, then the part and the item done.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn stream_text<I, T>(&self, chunks: I) -> Result<(), Cancelled>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        let base = self.new_item_base(IdKind::Message);
+        let item_id = base.id.clone();
+        let mut message = AssistantMessageItem {
+            base,
+            content: Vec::new(),
+        };
+        self.send(ThreadStreamEvent::ThreadItemAdded {
+            item: ThreadItem::AssistantMessage(message.clone()),
+        })
+        .await?;
+        let updated = |update| ThreadStreamEvent::ThreadItemUpdated {
+            item_id: item_id.clone(),
+            update,
+        };
+        self.send(updated(ThreadItemUpdate::ContentPartAdded {
+            content_index: 0,
+            content: AssistantMessageContent::default(),
+        }))
+        .await?;
+        let mut text = String::new();
+        for chunk in chunks {
+            let delta = chunk.into();
+            text.push_str(&delta);
+            self.send(updated(ThreadItemUpdate::ContentPartTextDelta {
+                content_index: 0,
+                delta,
+            }))
+            .await?;
+        }
+        let content = AssistantMessageContent::text(text);
+        self.send(updated(ThreadItemUpdate::ContentPartDone {
+            content_index: 0,
+            content: content.clone(),
+        }))
+        .await?;
+        message.content = vec![content];
+        self.item_done(ThreadItem::AssistantMessage(message)).await
+    }
+}
+
+/// The thread being answered. Changes made through [`update`](Self::update)
+/// are stored and sent to the client as `thread.updated` after the next event.
+#[derive(Debug, Clone)]
+pub struct ThreadHandle {
+    inner: Arc<HandleInner>,
+}
+
+#[derive(Debug)]
+struct HandleInner {
+    thread: Mutex<ThreadMetadata>,
+    /// Bumped on every change.
+    version: AtomicU64,
+}
+
+impl ThreadHandle {
+    pub(crate) fn new(thread: ThreadMetadata) -> Self {
+        Self {
+            inner: Arc::new(HandleInner {
+                thread: Mutex::new(thread),
+                version: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// A copy of the thread as it is now.
+    pub fn get(&self) -> ThreadMetadata {
+        self.inner
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The thread id.
+    pub fn id(&self) -> String {
+        self.inner
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .id
+            .clone()
+    }
+
+    /// Changes the thread: its title, status, allowed image domains or
+    /// server-side metadata.
+    pub fn update<R>(&self, change: impl FnOnce(&mut ThreadMetadata) -> R) -> R {
+        let mut thread = self
+            .inner
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let before = thread.clone();
+        let result = change(&mut thread);
+        if *thread != before {
+            self.inner.version.fetch_add(1, Ordering::AcqRel);
+        }
+        result
+    }
+
+    /// How many changes were made.
+    pub(crate) fn version(&self) -> u64 {
+        self.inner.version.load(Ordering::Acquire)
+    }
+}

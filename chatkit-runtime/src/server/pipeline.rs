@@ -1,0 +1,404 @@
+//! The life of a streamed response, in its own task: the events before the
+//! response, `stream_options`, then whatever `respond` or `action` sends,
+//! each stored before it is forwarded; thread changes, errors, panics and a
+//! client that goes away along the way.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::FutureExt as _;
+use serde_json::Map;
+use tokio::sync::mpsc;
+
+use super::events::{Envelope, EventSender, ThreadHandle};
+use super::{ChatKit, ChatKitServer, StreamError};
+use crate::protocol::{
+    Action, AssistantMessageContent, AssistantMessageItem, Page, Thread, ThreadItem,
+    ThreadItemUpdate, ThreadMetadata, ThreadStreamEvent, UserMessageItem, WidgetItem,
+};
+use crate::store::StoreError;
+
+/// How many events `respond` may run ahead of the pipeline.
+const EVENT_BUFFER: usize = 64;
+
+/// What runs after `stream_options`.
+pub(crate) enum Run {
+    /// `respond`, with the user message or `None` to continue a turn.
+    Respond(Option<UserMessageItem>),
+    /// `action`, with the widget item that sent it.
+    Action {
+        action: Action,
+        sender: Option<WidgetItem>,
+    },
+}
+
+/// The client's side of the stream: SSE frames, one per event.
+pub(crate) struct Output {
+    tx: mpsc::Sender<Bytes>,
+}
+
+impl Output {
+    pub(crate) fn new(tx: mpsc::Sender<Bytes>) -> Self {
+        Self { tx }
+    }
+
+    /// Sends an event; `Err` when the client is gone.
+    async fn send(&self, event: &ThreadStreamEvent) -> Result<(), ()> {
+        self.tx.send(sse_frame(event)).await.map_err(|_| ())
+    }
+}
+
+/// `data: <json>\n\n`, with the event as the client may see it.
+pub(crate) fn sse_frame(event: &ThreadStreamEvent) -> Bytes {
+    let mut frame = Vec::with_capacity(256);
+    frame.extend_from_slice(b"data: ");
+    let written = match client_event(event) {
+        Some(event) => serde_json::to_writer(&mut frame, &event),
+        None => serde_json::to_writer(&mut frame, event),
+    };
+    if written.is_err() {
+        // Our types always serialize; if one ever does not, the client still
+        // gets a well-formed event rather than a broken frame.
+        frame.truncate(6);
+        frame.extend_from_slice(br#"{"type":"error","code":"stream.error","allow_retry":true}"#);
+    }
+    frame.extend_from_slice(b"\n\n");
+    Bytes::from(frame)
+}
+
+/// The event without server-side data (thread and attachment metadata), if it has any.
+fn client_event(event: &ThreadStreamEvent) -> Option<ThreadStreamEvent> {
+    match event {
+        ThreadStreamEvent::ThreadCreated { thread }
+        | ThreadStreamEvent::ThreadUpdated { thread }
+            if !thread.meta.metadata.is_empty() =>
+        {
+            let mut thread = thread.clone();
+            thread.meta.metadata = Map::new();
+            Some(match event {
+                ThreadStreamEvent::ThreadCreated { .. } => {
+                    ThreadStreamEvent::ThreadCreated { thread }
+                }
+                _ => ThreadStreamEvent::ThreadUpdated { thread },
+            })
+        }
+        ThreadStreamEvent::ThreadItemDone { item }
+        | ThreadStreamEvent::ThreadItemAdded { item }
+        | ThreadStreamEvent::ThreadItemReplaced { item } => match item.for_client() {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(item) => Some(match event {
+                ThreadStreamEvent::ThreadItemDone { .. } => {
+                    ThreadStreamEvent::ThreadItemDone { item }
+                }
+                ThreadStreamEvent::ThreadItemAdded { .. } => {
+                    ThreadStreamEvent::ThreadItemAdded { item }
+                }
+                _ => ThreadStreamEvent::ThreadItemReplaced { item },
+            }),
+        },
+        _ => None,
+    }
+}
+
+/// A thread as the client receives it: no server-side metadata, no items.
+pub(crate) fn client_thread(thread: &ThreadMetadata) -> Thread {
+    let mut meta = thread.clone();
+    meta.metadata = Map::new();
+    Thread {
+        meta,
+        items: Page::default(),
+    }
+}
+
+/// The state of one response.
+struct Response<'a, S, C> {
+    kit: &'a ChatKit<S, C>,
+    ctx: &'a C,
+    thread: &'a ThreadHandle,
+    thread_id: String,
+    output: &'a Output,
+    /// Items added but not done yet, in order, kept up to date for cancellation.
+    pending: Vec<ThreadItem>,
+    /// The thread version last stored and reported.
+    synced_version: u64,
+}
+
+enum Failure {
+    /// The client is gone.
+    Disconnected,
+    /// Storing an event failed.
+    Store(StoreError),
+}
+
+impl<S, C> Response<'_, S, C>
+where
+    S: ChatKitServer<C>,
+    C: Send + Sync + 'static,
+{
+    /// Stores what the event asks to store, then forwards it, then reports
+    /// a thread change made before it was sent.
+    async fn handle(&mut self, Envelope { event, thread }: Envelope) -> Result<(), Failure> {
+        let store = &self.kit.store;
+        let mut forward = true;
+        match &event {
+            ThreadStreamEvent::ThreadItemAdded { item } => {
+                self.pending.retain(|pending| pending.id() != item.id());
+                self.pending.push(item.clone());
+            }
+            ThreadStreamEvent::ThreadItemUpdated { item_id, update } => {
+                if let Some(item) = self.pending.iter_mut().find(|item| item.id() == item_id) {
+                    apply_update(item, update);
+                }
+            }
+            ThreadStreamEvent::ThreadItemDone { item } => {
+                store
+                    .add_thread_item(&self.thread_id, item, self.ctx)
+                    .await
+                    .map_err(Failure::Store)?;
+                self.pending.retain(|pending| pending.id() != item.id());
+                forward = !item.is_hidden();
+            }
+            ThreadStreamEvent::ThreadItemRemoved { item_id } => {
+                store
+                    .delete_thread_item(&self.thread_id, item_id, self.ctx)
+                    .await
+                    .map_err(Failure::Store)?;
+                self.pending.retain(|pending| pending.id() != item_id);
+            }
+            ThreadStreamEvent::ThreadItemReplaced { item } => {
+                store
+                    .save_item(&self.thread_id, item, self.ctx)
+                    .await
+                    .map_err(Failure::Store)?;
+                self.pending.retain(|pending| pending.id() != item.id());
+            }
+            _ => {}
+        }
+        if forward {
+            self.output
+                .send(&event)
+                .await
+                .map_err(|()| Failure::Disconnected)?;
+        }
+        match thread {
+            Some((version, thread)) if version > self.synced_version => {
+                self.report_thread(version, &thread).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Stores and reports the thread as it is now, if it changed since last reported.
+    async fn sync_thread(&mut self) -> Result<(), Failure> {
+        let version = self.thread.version();
+        if version > self.synced_version {
+            let thread = self.thread.get();
+            self.report_thread(version, &thread).await?;
+        }
+        Ok(())
+    }
+
+    async fn report_thread(
+        &mut self,
+        version: u64,
+        thread: &ThreadMetadata,
+    ) -> Result<(), Failure> {
+        self.synced_version = version;
+        self.kit
+            .store
+            .save_thread(thread, self.ctx)
+            .await
+            .map_err(Failure::Store)?;
+        let event = ThreadStreamEvent::ThreadUpdated {
+            thread: client_thread(thread),
+        };
+        self.output
+            .send(&event)
+            .await
+            .map_err(|()| Failure::Disconnected)
+    }
+
+    /// Sends an `error` event; the stream ends after it.
+    async fn fail(&mut self, error: &StreamError) {
+        // A client that is gone needs no error.
+        let _ = self.output.send(&error.to_event()).await;
+        let _ = self.sync_thread().await;
+    }
+}
+
+/// Keeps a pending item's copy in step with its streamed updates.
+fn apply_update(item: &mut ThreadItem, update: &ThreadItemUpdate) {
+    match item {
+        ThreadItem::AssistantMessage(message) => apply_message_update(message, update),
+        ThreadItem::Workflow(workflow) => match update {
+            ThreadItemUpdate::WorkflowTaskAdded { task, .. } => {
+                workflow.workflow.tasks.push(task.clone())
+            }
+            ThreadItemUpdate::WorkflowTaskUpdated { task_index, task } => {
+                if let Some(slot) = workflow.workflow.tasks.get_mut(*task_index as usize) {
+                    *slot = task.clone();
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn apply_message_update(message: &mut AssistantMessageItem, update: &ThreadItemUpdate) {
+    /// The part at `index`, padding with empty parts up to it.
+    fn part(
+        content: &mut Vec<AssistantMessageContent>,
+        index: u32,
+    ) -> &mut AssistantMessageContent {
+        let index = index as usize;
+        if content.len() <= index {
+            content.resize_with(index + 1, Default::default);
+        }
+        &mut content[index]
+    }
+    let content = &mut message.content;
+    match update {
+        ThreadItemUpdate::ContentPartAdded {
+            content_index,
+            content: new,
+        }
+        | ThreadItemUpdate::ContentPartDone {
+            content_index,
+            content: new,
+        } => *part(content, *content_index) = new.clone(),
+        ThreadItemUpdate::ContentPartTextDelta {
+            content_index,
+            delta,
+        } => part(content, *content_index).text.push_str(delta),
+        ThreadItemUpdate::ContentPartAnnotationAdded {
+            content_index,
+            annotation_index,
+            annotation,
+        } => {
+            let annotations = &mut part(content, *content_index).annotations;
+            let at = (*annotation_index as usize).min(annotations.len());
+            annotations.insert(at, annotation.clone());
+        }
+        _ => {}
+    }
+}
+
+/// Runs a streamed response to its end, or until the client goes away.
+pub(crate) async fn drive<S, C>(
+    kit: ChatKit<S, C>,
+    thread: ThreadMetadata,
+    prelude: Vec<ThreadStreamEvent>,
+    run: Run,
+    ctx: Arc<C>,
+    output: Output,
+    first: Option<ThreadStreamEvent>,
+) where
+    S: ChatKitServer<C>,
+    C: Send + Sync + 'static,
+{
+    for event in &prelude {
+        if output.send(event).await.is_err() {
+            return;
+        }
+    }
+    let handle = ThreadHandle::new(thread.clone());
+    let options = kit.server.stream_options(&thread, &ctx);
+    if output
+        .send(&ThreadStreamEvent::StreamOptions {
+            stream_options: options,
+        })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    // Stored by the caller (the answered structured input).
+    if let Some(event) = first {
+        if output.send(&event).await.is_err() {
+            return;
+        }
+    }
+
+    let (tx, mut rx) = mpsc::channel(EVENT_BUFFER);
+    let ids = {
+        let store = Arc::clone(&kit.store);
+        let ctx = Arc::clone(&ctx);
+        let thread = thread.clone();
+        Arc::new(move |kind| store.generate_item_id(kind, &thread, &ctx))
+    };
+    let sender = EventSender::new(tx, handle.clone(), ids);
+    let server = Arc::clone(&kit.server);
+    let run_ctx = Arc::clone(&ctx);
+    let run_handle = handle.clone();
+    // The sender moves into the future, so the event channel closes when it ends.
+    let work = async move {
+        let sender = sender;
+        match run {
+            Run::Respond(input) => {
+                server
+                    .respond(&run_handle, input.as_ref(), &sender, &run_ctx)
+                    .await
+            }
+            Run::Action {
+                action,
+                sender: item,
+            } => {
+                server
+                    .action(&run_handle, &action, item.as_ref(), &sender, &run_ctx)
+                    .await
+            }
+        }
+    };
+    let mut work = std::pin::pin!(AssertUnwindSafe(work).catch_unwind());
+
+    let mut response = Response {
+        kit: &kit,
+        ctx: &ctx,
+        thread: &handle,
+        thread_id: thread.id.clone(),
+        output: &output,
+        pending: Vec::new(),
+        synced_version: 0,
+    };
+    let mut outcome = None;
+    let failure = loop {
+        tokio::select! {
+            biased;
+            () = output.tx.closed() => break Some(Failure::Disconnected),
+            event = rx.recv() => match event {
+                Some(event) => {
+                    if let Err(failure) = response.handle(event).await {
+                        break Some(failure);
+                    }
+                }
+                None => break None,
+            },
+            result = &mut work, if outcome.is_none() => outcome = Some(result),
+        }
+    };
+    match failure {
+        None => match outcome {
+            Some(Ok(Ok(()))) | None => {
+                let _ = response.sync_thread().await;
+            }
+            Some(Ok(Err(error))) => response.fail(&error).await,
+            Some(Err(_panic)) => response.fail(&StreamError::stream_error(true)).await,
+        },
+        Some(Failure::Store(error)) => response.fail(&StreamError::from(error)).await,
+        Some(Failure::Disconnected) => {
+            // Stop the response first: dropping it cancels model calls and tools.
+            drop(work);
+            let pending = std::mem::take(&mut response.pending);
+            let thread = handle.get();
+            let _ = kit
+                .server
+                .handle_stream_cancelled(&thread, pending, kit.store.as_ref(), &ctx)
+                .await;
+            if handle.version() > response.synced_version {
+                let _ = kit.store.save_thread(&handle.get(), &ctx).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,706 @@
+//! A store in an embedded SQLite database.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Executor, SqlSafeStr, Sqlite};
+
+use super::{DEFAULT_PAGE_SIZE, ScopedContext, Store, StoreError};
+use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata, Timestamp};
+
+/// How long a connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections of a file database: SQLite serializes writers anyway, and WAL
+/// lets a few readers run beside the writer.
+const FILE_POOL_SIZE: u32 = 4;
+
+/// The schema, versioned: each migration runs once per database, in order,
+/// and is recorded (with its checksum) in `_sqlx_migrations`.
+///
+/// Equivalent to `sqlx::migrate!("./migrations/sqlite")` (same versions,
+/// descriptions and checksums), which needs sqlx's `macros` feature.
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        Cow::Borrowed("init"),
+        MigrationType::Simple,
+        include_str!("../../migrations/sqlite/0001_init.sql").into_sql_str(),
+        false,
+    )])
+}
+
+/// Page queries: `(scope, [thread,] limit)` from the start, or `(scope,
+/// [thread,] created_at, seq, limit)` after a cursor. Each is one range scan
+/// of `threads_by_scope_created` / `items_by_thread_created` in index order.
+mod page_sql {
+    pub(super) const THREADS_ASC: &str =
+        "SELECT id, data FROM threads WHERE scope = ?1 ORDER BY created_at ASC, seq ASC LIMIT ?2";
+    pub(super) const THREADS_DESC: &str =
+        "SELECT id, data FROM threads WHERE scope = ?1 ORDER BY created_at DESC, seq DESC LIMIT ?2";
+    pub(super) const THREADS_AFTER_ASC: &str = "SELECT id, data FROM threads WHERE scope = ?1 \
+         AND (created_at, seq) > (?2, ?3) ORDER BY created_at ASC, seq ASC LIMIT ?4";
+    pub(super) const THREADS_AFTER_DESC: &str = "SELECT id, data FROM threads WHERE scope = ?1 \
+         AND (created_at, seq) < (?2, ?3) ORDER BY created_at DESC, seq DESC LIMIT ?4";
+    pub(super) const ITEMS_ASC: &str = "SELECT id, data FROM items WHERE scope = ?1 AND thread_id = ?2 \
+         ORDER BY created_at ASC, seq ASC LIMIT ?3";
+    pub(super) const ITEMS_DESC: &str = "SELECT id, data FROM items WHERE scope = ?1 AND thread_id = ?2 \
+         ORDER BY created_at DESC, seq DESC LIMIT ?3";
+    pub(super) const ITEMS_AFTER_ASC: &str = "SELECT id, data FROM items WHERE scope = ?1 AND thread_id = ?2 \
+         AND (created_at, seq) > (?3, ?4) ORDER BY created_at ASC, seq ASC LIMIT ?5";
+    pub(super) const ITEMS_AFTER_DESC: &str = "SELECT id, data FROM items WHERE scope = ?1 AND thread_id = ?2 \
+         AND (created_at, seq) < (?3, ?4) ORDER BY created_at DESC, seq DESC LIMIT ?5";
+}
+
+/// Threads, items and attachment metadata in SQLite, scoped per
+/// [`ScopedContext::scope`] like every built-in store.
+///
+/// Rows keep the protocol JSON of each thread, item and attachment (so new
+/// optional fields never need a migration) next to the columns that scope
+/// and order them. Listings are ordered by `created_at`, ties broken by
+/// insertion order, and each page is one index range scan. The schema is
+/// created and upgraded by versioned migrations when the store is opened.
+///
+/// Timestamps are kept to the microsecond, as on the wire.
+///
+/// ```no_run
+/// use chatkit_runtime::protocol::{Order, ThreadMetadata};
+/// use chatkit_runtime::store::{SqliteStore, Store, StoreError};
+///
+/// # async fn example() -> Result<(), StoreError> {
+/// // Creates `chatkit.db` (and its schema) if missing.
+/// let store = SqliteStore::open("sqlite://chatkit.db").await?;
+///
+/// // The context is the user id: every user sees only their own threads.
+/// let user = "user-1".to_owned();
+/// let thread = ThreadMetadata::new(Store::<String>::generate_thread_id(&store, &user));
+/// store.save_thread(&thread, &user).await?;
+///
+/// let page = store.load_threads(20, None, Order::Desc, &user).await?;
+/// assert_eq!(page.data[0].id, thread.id);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database at `url`, such as
+    /// `"sqlite://chatkit.db"`, `"sqlite:///var/lib/app/chatkit.db"` or
+    /// `"sqlite::memory:"`, and brings its schema up to date.
+    ///
+    /// A file database runs in WAL mode with a busy timeout and a small
+    /// pool; an in-memory one on a single connection that is kept open (the
+    /// database lives as long as the store). Foreign keys are enforced.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(unavailable)?
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = if is_in_memory(url) {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await
+        } else {
+            let options = options
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
+            SqlitePoolOptions::new()
+                .max_connections(FILE_POOL_SIZE)
+                .connect_with(options)
+                .await
+        }
+        .map_err(unavailable)?;
+        Self::from_pool(pool).await
+    }
+
+    /// A new, empty database in memory, gone when the store is dropped; for tests.
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        Self::open("sqlite::memory:").await
+    }
+
+    /// A store on an existing pool, whose schema is brought up to date.
+    ///
+    /// The pool's connections should enforce foreign keys (sqlx's default);
+    /// an in-memory database needs a pool of one connection that stays open.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
+        migrator()
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Unavailable(Box::new(err)))?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for the app's own tables.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Begins a transaction that holds the write lock from its start, so it
+    /// waits for other writers (busy timeout) instead of failing midway.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(sql_error)
+    }
+
+    /// `(created_at, seq)` of item `item_id` of the thread, the position a cursor points at.
+    async fn item_position<'e, E>(
+        executor: E,
+        scope: &str,
+        thread_id: &str,
+        item_id: &str,
+    ) -> Result<(String, i64), StoreError>
+    where
+        E: Executor<'e, Database = Sqlite>,
+    {
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT created_at, seq FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3",
+        )
+        .bind(scope)
+        .bind(thread_id)
+        .bind(item_id)
+        .fetch_optional(executor)
+        .await
+        .map_err(sql_error)?
+        .ok_or_else(|| StoreError::not_found("item", item_id))
+    }
+
+    /// Whether the thread exists in `scope`.
+    async fn thread_exists<'e, E>(
+        executor: E,
+        scope: &str,
+        thread_id: &str,
+    ) -> Result<bool, StoreError>
+    where
+        E: Executor<'e, Database = Sqlite>,
+    {
+        let row = sqlx::query_as::<_, (i64,)>("SELECT 1 FROM threads WHERE scope = ?1 AND id = ?2")
+            .bind(scope)
+            .bind(thread_id)
+            .fetch_optional(executor)
+            .await
+            .map_err(sql_error)?;
+        Ok(row.is_some())
+    }
+
+    async fn upsert_item(
+        &self,
+        thread_id: &str,
+        item: &ThreadItem,
+        scope: &str,
+    ) -> Result<(), StoreError> {
+        let data = to_json(item, "item", item.id())?;
+        // One statement: the thread check and the upsert are atomic. A
+        // conflict keeps the row, and with it `seq`: the item's position.
+        let result = sqlx::query(
+            "INSERT INTO items (id, thread_id, scope, created_at, seq, data) \
+             SELECT ?1, ?2, ?3, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM items), ?5 \
+             WHERE EXISTS (SELECT 1 FROM threads WHERE id = ?2 AND scope = ?3) \
+             ON CONFLICT (thread_id, id) DO UPDATE \
+             SET created_at = excluded.created_at, data = excluded.data \
+             WHERE items.scope = excluded.scope",
+        )
+        .bind(item.id())
+        .bind(thread_id)
+        .bind(scope)
+        .bind(sortable_time(item.created_at()))
+        .bind(data)
+        .execute(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::not_found("thread", thread_id));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<C: ScopedContext> Store<C> for SqliteStore {
+    async fn load_thread(&self, thread_id: &str, ctx: &C) -> Result<ThreadMetadata, StoreError> {
+        let (data,) =
+            sqlx::query_as::<_, (String,)>("SELECT data FROM threads WHERE scope = ?1 AND id = ?2")
+                .bind(ctx.scope())
+                .bind(thread_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(sql_error)?
+                .ok_or_else(|| StoreError::not_found("thread", thread_id))?;
+        from_json(&data, "thread", thread_id)
+    }
+
+    async fn save_thread(&self, thread: &ThreadMetadata, ctx: &C) -> Result<(), StoreError> {
+        let data = to_json(thread, "thread", &thread.id)?;
+        // Replacing keeps the row and its `seq`; another scope's row is left
+        // alone (no row changes), which is reported as not found.
+        let result = sqlx::query(
+            "INSERT INTO threads (id, scope, created_at, seq, data) \
+             VALUES (?1, ?2, ?3, (SELECT IFNULL(MAX(seq), 0) + 1 FROM threads), ?4) \
+             ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, data = excluded.data \
+             WHERE threads.scope = excluded.scope",
+        )
+        .bind(&thread.id)
+        .bind(ctx.scope())
+        .bind(sortable_time(thread.created_at))
+        .bind(data)
+        .execute(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::not_found("thread", &thread.id));
+        }
+        Ok(())
+    }
+
+    async fn load_threads(
+        &self,
+        limit: u32,
+        after: Option<&str>,
+        order: Order,
+        ctx: &C,
+    ) -> Result<Page<ThreadMetadata>, StoreError> {
+        let scope = ctx.scope();
+        let fetch = fetch_limit(limit);
+        // One snapshot for the cursor and the page.
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let rows = match after {
+            None => {
+                let sql = match order {
+                    Order::Asc => page_sql::THREADS_ASC,
+                    Order::Desc => page_sql::THREADS_DESC,
+                };
+                sqlx::query_as::<_, (String, String)>(sql)
+                    .bind(scope)
+                    .bind(fetch)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+            Some(cursor) => {
+                let (created_at, seq) = sqlx::query_as::<_, (String, i64)>(
+                    "SELECT created_at, seq FROM threads WHERE scope = ?1 AND id = ?2",
+                )
+                .bind(scope)
+                .bind(cursor)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(sql_error)?
+                .ok_or_else(|| StoreError::not_found("thread", cursor))?;
+                let sql = match order {
+                    Order::Asc => page_sql::THREADS_AFTER_ASC,
+                    Order::Desc => page_sql::THREADS_AFTER_DESC,
+                };
+                sqlx::query_as::<_, (String, String)>(sql)
+                    .bind(scope)
+                    .bind(created_at)
+                    .bind(seq)
+                    .bind(fetch)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+        }
+        .map_err(sql_error)?;
+        tx.commit().await.map_err(sql_error)?;
+        page(rows, limit, "thread")
+    }
+
+    async fn delete_thread(&self, thread_id: &str, ctx: &C) -> Result<(), StoreError> {
+        let scope = ctx.scope();
+        let mut tx = self.begin_write().await?;
+        // The items go explicitly, not only by `ON DELETE CASCADE`: a pool
+        // from `from_pool` may not enforce foreign keys.
+        sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2")
+            .bind(scope)
+            .bind(thread_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(sql_error)?;
+        let deleted = sqlx::query("DELETE FROM threads WHERE scope = ?1 AND id = ?2")
+            .bind(scope)
+            .bind(thread_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(sql_error)?;
+        if deleted.rows_affected() == 0 {
+            // Nothing changed; dropping `tx` rolls back.
+            return Err(StoreError::not_found("thread", thread_id));
+        }
+        tx.commit().await.map_err(sql_error)
+    }
+
+    async fn load_thread_items(
+        &self,
+        thread_id: &str,
+        after: Option<&str>,
+        limit: u32,
+        order: Order,
+        ctx: &C,
+    ) -> Result<Page<ThreadItem>, StoreError> {
+        let scope = ctx.scope();
+        let fetch = fetch_limit(limit);
+        // One snapshot for the thread check, the cursor and the page.
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        if !Self::thread_exists(&mut *tx, scope, thread_id).await? {
+            return Err(StoreError::not_found("thread", thread_id));
+        }
+        let rows = match after {
+            None => {
+                let sql = match order {
+                    Order::Asc => page_sql::ITEMS_ASC,
+                    Order::Desc => page_sql::ITEMS_DESC,
+                };
+                sqlx::query_as::<_, (String, String)>(sql)
+                    .bind(scope)
+                    .bind(thread_id)
+                    .bind(fetch)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+            Some(cursor) => {
+                let (created_at, seq) =
+                    Self::item_position(&mut *tx, scope, thread_id, cursor).await?;
+                let sql = match order {
+                    Order::Asc => page_sql::ITEMS_AFTER_ASC,
+                    Order::Desc => page_sql::ITEMS_AFTER_DESC,
+                };
+                sqlx::query_as::<_, (String, String)>(sql)
+                    .bind(scope)
+                    .bind(thread_id)
+                    .bind(created_at)
+                    .bind(seq)
+                    .bind(fetch)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+        }
+        .map_err(sql_error)?;
+        tx.commit().await.map_err(sql_error)?;
+        page(rows, limit, "item")
+    }
+
+    async fn add_thread_item(
+        &self,
+        thread_id: &str,
+        item: &ThreadItem,
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        self.upsert_item(thread_id, item, ctx.scope()).await
+    }
+
+    async fn save_item(
+        &self,
+        thread_id: &str,
+        item: &ThreadItem,
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        self.upsert_item(thread_id, item, ctx.scope()).await
+    }
+
+    async fn load_item(
+        &self,
+        thread_id: &str,
+        item_id: &str,
+        ctx: &C,
+    ) -> Result<ThreadItem, StoreError> {
+        let scope = ctx.scope();
+        let row = sqlx::query_as::<_, (String,)>(
+            "SELECT data FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3",
+        )
+        .bind(scope)
+        .bind(thread_id)
+        .bind(item_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        match row {
+            Some((data,)) => from_json(&data, "item", item_id),
+            None if Self::thread_exists(&self.pool, scope, thread_id).await? => {
+                Err(StoreError::not_found("item", item_id))
+            }
+            None => Err(StoreError::not_found("thread", thread_id)),
+        }
+    }
+
+    async fn delete_thread_item(
+        &self,
+        thread_id: &str,
+        item_id: &str,
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        let scope = ctx.scope();
+        let deleted =
+            sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3")
+                .bind(scope)
+                .bind(thread_id)
+                .bind(item_id)
+                .execute(&self.pool)
+                .await
+                .map_err(sql_error)?;
+        if deleted.rows_affected() == 0
+            && !Self::thread_exists(&self.pool, scope, thread_id).await?
+        {
+            return Err(StoreError::not_found("thread", thread_id));
+        }
+        Ok(())
+    }
+
+    async fn delete_thread_items(
+        &self,
+        thread_id: &str,
+        item_ids: &[String],
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        let scope = ctx.scope();
+        let mut tx = self.begin_write().await?;
+        if !Self::thread_exists(&mut *tx, scope, thread_id).await? {
+            return Err(StoreError::not_found("thread", thread_id));
+        }
+        // One primary-key lookup per id, all in one transaction.
+        for item_id in item_ids {
+            sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3")
+                .bind(scope)
+                .bind(thread_id)
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(sql_error)?;
+        }
+        tx.commit().await.map_err(sql_error)
+    }
+
+    async fn save_attachment(&self, attachment: &Attachment, ctx: &C) -> Result<(), StoreError> {
+        let data = to_json(attachment, "attachment", attachment.id())?;
+        let result = sqlx::query(
+            "INSERT INTO attachments (id, scope, data) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data \
+             WHERE attachments.scope = excluded.scope",
+        )
+        .bind(attachment.id())
+        .bind(ctx.scope())
+        .bind(data)
+        .execute(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::not_found("attachment", attachment.id()));
+        }
+        Ok(())
+    }
+
+    async fn load_attachment(
+        &self,
+        attachment_id: &str,
+        ctx: &C,
+    ) -> Result<Attachment, StoreError> {
+        let (data,) = sqlx::query_as::<_, (String,)>(
+            "SELECT data FROM attachments WHERE scope = ?1 AND id = ?2",
+        )
+        .bind(ctx.scope())
+        .bind(attachment_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(sql_error)?
+        .ok_or_else(|| StoreError::not_found("attachment", attachment_id))?;
+        from_json(&data, "attachment", attachment_id)
+    }
+
+    async fn delete_attachment(&self, attachment_id: &str, ctx: &C) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM attachments WHERE scope = ?1 AND id = ?2")
+            .bind(ctx.scope())
+            .bind(attachment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        Ok(())
+    }
+}
+
+/// Whether `url` names an in-memory database, which must stay on one connection.
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// `created_at` as fixed-width UTC text, whose text order is time order.
+fn sortable_time(time: Timestamp) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// How many rows a page query fetches: one more than the page, to learn `has_more`.
+fn fetch_limit(limit: u32) -> i64 {
+    i64::from(page_size(limit)) + 1
+}
+
+fn page_size(limit: u32) -> u32 {
+    if limit == 0 { DEFAULT_PAGE_SIZE } else { limit }
+}
+
+/// A page from up to `limit + 1` rows of `(id, data)`.
+fn page<T: DeserializeOwned>(
+    mut rows: Vec<(String, String)>,
+    limit: u32,
+    kind: &'static str,
+) -> Result<Page<T>, StoreError> {
+    let size = usize::try_from(page_size(limit)).unwrap_or(usize::MAX);
+    let has_more = rows.len() > size;
+    rows.truncate(size);
+    let after = if has_more {
+        rows.last().map(|(id, _)| id.clone())
+    } else {
+        None
+    };
+    let data = rows
+        .iter()
+        .map(|(id, data)| from_json(data, kind, id))
+        .collect::<Result<_, _>>()?;
+    Ok(Page {
+        data,
+        has_more,
+        after,
+    })
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T, kind: &str, id: &str) -> Result<String, StoreError> {
+    serde_json::to_string(value)
+        .map_err(|err| StoreError::Corrupt(format!("{kind} `{id}` cannot be stored: {err}")))
+}
+
+fn from_json<T: DeserializeOwned>(data: &str, kind: &str, id: &str) -> Result<T, StoreError> {
+    serde_json::from_str(data).map_err(|err| StoreError::Corrupt(format!("{kind} `{id}`: {err}")))
+}
+
+/// A failure to reach or open the database.
+fn unavailable(err: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(Box::new(err))
+}
+
+/// A failed query: unreadable columns are corrupt data, anything else
+/// (I/O, pool, connection, locks) makes the store unavailable.
+fn sql_error(err: sqlx::Error) -> StoreError {
+    match err {
+        sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::ColumnNotFound(_)
+        | sqlx::Error::ColumnIndexOutOfBounds { .. }
+        | sqlx::Error::TypeNotFound { .. } => StoreError::Corrupt(err.to_string()),
+        err => unavailable(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `EXPLAIN QUERY PLAN` lines of `sql`, run with `args`.
+    async fn query_plan(store: &SqliteStore, sql: &str, args: &[&str]) -> Vec<String> {
+        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {sql}"
+        )));
+        for arg in args {
+            query = query.bind(arg.to_string());
+        }
+        let rows = query.fetch_all(store.pool()).await.expect("the plan");
+        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+    }
+
+    #[tokio::test]
+    async fn pages_are_index_range_scans_without_sorting() {
+        let store = SqliteStore::in_memory().await.expect("in-memory SQLite");
+        let cursor = ["2025-01-02T03:04:05.000000Z", "7"];
+        let cases: [(&str, &str, Vec<&str>); 8] = [
+            ("threads asc", page_sql::THREADS_ASC, vec!["u", "21"]),
+            ("threads desc", page_sql::THREADS_DESC, vec!["u", "21"]),
+            (
+                "threads after asc",
+                page_sql::THREADS_AFTER_ASC,
+                vec!["u", cursor[0], cursor[1], "21"],
+            ),
+            (
+                "threads after desc",
+                page_sql::THREADS_AFTER_DESC,
+                vec!["u", cursor[0], cursor[1], "21"],
+            ),
+            ("items asc", page_sql::ITEMS_ASC, vec!["u", "thr_1", "21"]),
+            ("items desc", page_sql::ITEMS_DESC, vec!["u", "thr_1", "21"]),
+            (
+                "items after asc",
+                page_sql::ITEMS_AFTER_ASC,
+                vec!["u", "thr_1", cursor[0], cursor[1], "21"],
+            ),
+            (
+                "items after desc",
+                page_sql::ITEMS_AFTER_DESC,
+                vec!["u", "thr_1", cursor[0], cursor[1], "21"],
+            ),
+        ];
+        for (name, sql, args) in cases {
+            let plan = query_plan(&store, sql, &args).await;
+            eprintln!("{name}: {sql}\n  -> {}", plan.join("\n  -> "));
+            let index = if name.starts_with("threads") {
+                "threads_by_scope_created"
+            } else {
+                "items_by_thread_created"
+            };
+            assert!(
+                plan.iter()
+                    .any(|line| line.starts_with("SEARCH") && line.contains(index)),
+                "{name} does not search {index}: {plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|line| line.contains("TEMP B-TREE")),
+                "{name} sorts: {plan:?}"
+            );
+            if name.contains("after") {
+                assert!(
+                    plan.iter().any(|line| line.contains("(created_at,seq)")),
+                    "{name} does not range-scan from the cursor: {plan:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn unreadable_rows_are_corrupt() {
+        let store = SqliteStore::in_memory().await.expect("in-memory SQLite");
+        let user = "user".to_owned();
+        sqlx::query("INSERT INTO threads (id, scope, created_at, seq, data) VALUES ('thr_bad', 'user', 'x', 1, '{not json')")
+            .execute(store.pool())
+            .await
+            .expect("insert");
+        let err = Store::<String>::load_thread(&store, "thr_bad", &user)
+            .await
+            .expect_err("corrupt");
+        assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+        let err = store
+            .load_threads(10, None, Order::Asc, &user)
+            .await
+            .expect_err("corrupt");
+        assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    }
+
+    #[test]
+    fn times_sort_as_text() {
+        let early = chrono::DateTime::from_timestamp_micros(1_700_000_000_000_001).expect("time");
+        let late = chrono::DateTime::from_timestamp_micros(1_700_000_000_100_000).expect("time");
+        assert_eq!(sortable_time(early), "2023-11-14T22:13:20.000001Z");
+        assert_eq!(sortable_time(late), "2023-11-14T22:13:20.100000Z");
+        assert!(sortable_time(early) < sortable_time(late));
+        let whole = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time");
+        assert_eq!(sortable_time(whole), "2023-11-14T22:13:20.000000Z");
+    }
+}
