@@ -4,6 +4,8 @@
 
 #[path = "support/harness.rs"]
 mod harness;
+#[path = "support/protocol_oracle.rs"]
+mod protocol_oracle;
 
 use std::time::Duration;
 
@@ -20,7 +22,10 @@ const BOB: &str = "bob";
 
 #[tokio::test]
 async fn create_streams_thread_message_options_and_response() {
-    let h = Harness::new();
+    create_streams_thread_message_options_and_response_flow(&Harness::new()).await;
+}
+
+async fn create_streams_thread_message_options_and_response_flow(h: &Harness) {
     let (thread_id, reply) = h.create_thread(ALICE, "Hello").await;
     assert_eq!(reply.content_type, "text/event-stream");
     assert_eq!(
@@ -55,12 +60,13 @@ async fn create_streams_thread_message_options_and_response() {
     assert_eq!(reply.events[3]["item"]["content"][0]["text"], "Hi");
 
     // The responder saw the stored user message and the context.
-    let recorded = h.recorded();
-    assert_eq!(recorded.responds.len(), 1);
-    assert_eq!(recorded.responds[0].0, thread_id);
-    assert_eq!(recorded.responds[0].1.as_ref().unwrap().text(), "Hello");
-    assert_eq!(recorded.responds[0].2, ALICE);
-    drop(recorded);
+    {
+        let recorded = h.recorded();
+        assert_eq!(recorded.responds.len(), 1);
+        assert_eq!(recorded.responds[0].0, thread_id);
+        assert_eq!(recorded.responds[0].1.as_ref().unwrap().text(), "Hello");
+        assert_eq!(recorded.responds[0].2, ALICE);
+    }
 
     let items = h.items(ALICE, &thread_id).await;
     assert_eq!(items.len(), 2);
@@ -70,7 +76,10 @@ async fn create_streams_thread_message_options_and_response() {
 
 #[tokio::test]
 async fn every_event_kind_is_stored_or_forwarded_by_the_rules() {
-    let h = Harness::new();
+    every_event_kind_is_stored_or_forwarded_by_the_rules_flow(&Harness::new()).await;
+}
+
+async fn every_event_kind_is_stored_or_forwarded_by_the_rules_flow(h: &Harness) {
     h.script(|call| async move {
         let e = &call.events;
         e.progress("Searching...", Some(widget_dsl::IconName::Search))
@@ -201,7 +210,10 @@ async fn every_event_kind_is_stored_or_forwarded_by_the_rules() {
 
 #[tokio::test]
 async fn thread_changes_are_sent_right_after_the_event_that_made_them() {
-    let h = Harness::new();
+    thread_changes_are_sent_right_after_the_event_that_made_them_flow(&Harness::new()).await;
+}
+
+async fn thread_changes_are_sent_right_after_the_event_that_made_them_flow(h: &Harness) {
     h.script(|call| async move {
         call.events.assistant_message("one").await?;
         call.thread.update(|thread| {
@@ -244,7 +256,10 @@ async fn thread_changes_are_sent_right_after_the_event_that_made_them() {
 
 #[tokio::test]
 async fn add_user_message_continues_a_thread() {
-    let h = Harness::new();
+    add_user_message_continues_a_thread_flow(&Harness::new()).await;
+}
+
+async fn add_user_message_continues_a_thread_flow(h: &Harness) {
     let (thread_id, _) = h.create_thread(ALICE, "Hello").await;
     let reply = h
         .send(ALICE, json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("Again")}}))
@@ -258,7 +273,10 @@ async fn add_user_message_continues_a_thread() {
 
 #[tokio::test]
 async fn client_tool_call_round_trip() {
-    let h = Harness::new();
+    client_tool_call_round_trip_flow(&Harness::new()).await;
+}
+
+async fn client_tool_call_round_trip_flow(h: &Harness) {
     h.script(|call| async move {
         if call.input.is_some() {
             let item = ThreadItem::ClientToolCall(ClientToolCallItem {
@@ -309,7 +327,10 @@ async fn client_tool_call_round_trip() {
 
 #[tokio::test]
 async fn structured_input_is_answered_then_the_turn_resumes() {
-    let h = Harness::new();
+    structured_input_is_answered_then_the_turn_resumes_flow(&Harness::new()).await;
+}
+
+async fn structured_input_is_answered_then_the_turn_resumes_flow(h: &Harness) {
     h.script(|call| async move {
         if call.input.is_some() {
             let item = ThreadItem::StructuredInput(StructuredInputItem {
@@ -372,7 +393,10 @@ async fn structured_input_is_answered_then_the_turn_resumes() {
 
 #[tokio::test]
 async fn retry_after_item_deletes_newer_items_and_answers_again() {
-    let h = Harness::new();
+    retry_after_item_deletes_newer_items_and_answers_again_flow(&Harness::new()).await;
+}
+
+async fn retry_after_item_deletes_newer_items_and_answers_again_flow(h: &Harness) {
     let (thread_id, _) = h.create_thread(ALICE, "first").await;
     let second = h
         .send(ALICE, json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("second")}}))
@@ -390,13 +414,14 @@ async fn retry_after_item_deletes_newer_items_and_answers_again() {
         items[3]["id"], second.events[2]["item"]["id"],
         "the old answer is gone"
     );
-    let recorded = h.recorded();
-    assert_eq!(
-        recorded.responds[2].1.as_ref().unwrap().base.id,
-        second_id,
-        "respond gets the stored message"
-    );
-    drop(recorded);
+    {
+        let recorded = h.recorded();
+        assert_eq!(
+            recorded.responds[2].1.as_ref().unwrap().base.id,
+            second_id,
+            "respond gets the stored message"
+        );
+    }
 
     let not_user = h
         .send(ALICE, json!({"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": first_answer}}))
@@ -415,7 +440,10 @@ async fn retry_after_item_deletes_newer_items_and_answers_again() {
 
 #[tokio::test]
 async fn custom_actions_reach_the_action_hook_with_the_sender() {
-    let h = Harness::new();
+    custom_actions_reach_the_action_hook_with_the_sender_flow(&Harness::new()).await;
+}
+
+async fn custom_actions_reach_the_action_hook_with_the_sender_flow(h: &Harness) {
     h.script(|call| async move {
         match call.action {
             None => {
@@ -469,7 +497,10 @@ async fn custom_actions_reach_the_action_hook_with_the_sender() {
 
 #[tokio::test]
 async fn sync_custom_action_answers_with_json_and_stores_the_update() {
-    let h = Harness::new();
+    sync_custom_action_answers_with_json_and_stores_the_update_flow(&Harness::new()).await;
+}
+
+async fn sync_custom_action_answers_with_json_and_stores_the_update_flow(h: &Harness) {
     h.script(|call| async move {
         call.events
             .widget(widget! { Card { Text { value: "Off" } } }, None)
@@ -503,7 +534,10 @@ async fn sync_custom_action_answers_with_json_and_stores_the_update() {
 
 #[tokio::test]
 async fn pagination_of_threads_and_items() {
-    let h = Harness::new();
+    pagination_of_threads_and_items_flow(&Harness::new()).await;
+}
+
+async fn pagination_of_threads_and_items_flow(h: &Harness) {
     let mut threads = Vec::new();
     for i in 0..25 {
         threads.push(h.create_thread(ALICE, &format!("thread {i}")).await.0);
@@ -568,7 +602,10 @@ async fn pagination_of_threads_and_items() {
 
 #[tokio::test]
 async fn update_and_delete_threads() {
-    let h = Harness::new();
+    update_and_delete_threads_flow(&Harness::new()).await;
+}
+
+async fn update_and_delete_threads_flow(h: &Harness) {
     let (thread_id, _) = h.create_thread(ALICE, "hi").await;
     let reply = h
         .send(ALICE, json!({"type": "threads.update", "params": {"thread_id": thread_id, "title": "Renamed"}}))
@@ -594,7 +631,10 @@ async fn update_and_delete_threads() {
 
 #[tokio::test]
 async fn feedback_reaches_the_hook() {
-    let h = Harness::new();
+    feedback_reaches_the_hook_flow(&Harness::new()).await;
+}
+
+async fn feedback_reaches_the_hook_flow(h: &Harness) {
     let (thread_id, reply) = h.create_thread(ALICE, "hi").await;
     let answer = reply.events[3]["item"]["id"].as_str().unwrap().to_owned();
     let reply = h
@@ -615,7 +655,10 @@ async fn feedback_reaches_the_hook() {
 
 #[tokio::test]
 async fn attachments_are_created_attached_and_deleted() {
-    let h = Harness::new();
+    attachments_are_created_attached_and_deleted_flow(&Harness::new()).await;
+}
+
+async fn attachments_are_created_attached_and_deleted_flow(h: &Harness) {
     let reply = h
         .send(ALICE, json!({"type": "attachments.create", "params": {"name": "cat.png", "size": 1234, "mime_type": "image/png"}}))
         .await;
@@ -683,7 +726,10 @@ async fn attachments_are_created_attached_and_deleted() {
 
 #[tokio::test]
 async fn transcription_decodes_audio() {
-    let h = Harness::new();
+    transcription_decodes_audio_flow(&Harness::new()).await;
+}
+
+async fn transcription_decodes_audio_flow(h: &Harness) {
     let reply = h
         .send(ALICE, json!({"type": "input.transcribe", "params": {"audio_base64": "YWJj", "mime_type": "audio/webm;codecs=opus"}}))
         .await;
@@ -696,7 +742,10 @@ async fn transcription_decodes_audio() {
 
 #[tokio::test]
 async fn errors_in_respond_become_error_events() {
-    let h = Harness::new();
+    errors_in_respond_become_error_events_flow(&Harness::new()).await;
+}
+
+async fn errors_in_respond_become_error_events_flow(h: &Harness) {
     h.script(|call| async move {
         let text = call
             .input
@@ -709,7 +758,7 @@ async fn errors_in_respond_become_error_events() {
             "custom" => Err(StreamError::custom("Quota exceeded", false)),
             "io" => Err(std::io::Error::other("disk on fire").into()),
             "panic" => panic!("bug in respond"),
-            _ => Err(StreamError::stream_error(false)),
+            _ => Err(StreamError::failed(false)),
         }
     });
     let cases = [
@@ -766,7 +815,10 @@ async fn errors_in_respond_become_error_events() {
 
 #[tokio::test]
 async fn adding_an_item_twice_keeps_one_copy() {
-    let h = Harness::new();
+    adding_an_item_twice_keeps_one_copy_flow(&Harness::new()).await;
+}
+
+async fn adding_an_item_twice_keeps_one_copy_flow(h: &Harness) {
     h.script(|call| async move {
         let base = call.events.new_item_base(IdKind::Workflow);
         for duration in [1, 2] {
@@ -792,7 +844,13 @@ async fn adding_an_item_twice_keeps_one_copy() {
 
 #[tokio::test]
 async fn a_disconnected_client_cancels_the_response_and_the_partial_answer_is_kept() {
-    let h = Harness::new();
+    a_disconnected_client_cancels_the_response_and_the_partial_answer_is_kept_flow(&Harness::new())
+        .await;
+}
+
+async fn a_disconnected_client_cancels_the_response_and_the_partial_answer_is_kept_flow(
+    h: &Harness,
+) {
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let started_tx = std::sync::Mutex::new(Some(started_tx));
     h.script(move |call| {
@@ -873,7 +931,10 @@ async fn a_disconnected_client_cancels_the_response_and_the_partial_answer_is_ke
 
 #[tokio::test]
 async fn users_cannot_reach_each_others_threads() {
-    let h = Harness::new();
+    users_cannot_reach_each_others_threads_flow(&Harness::new()).await;
+}
+
+async fn users_cannot_reach_each_others_threads_flow(h: &Harness) {
     let (thread_id, reply) = h.create_thread(ALICE, "private").await;
     let item_id = reply.events[3]["item"]["id"].as_str().unwrap().to_owned();
     let requests = [
@@ -911,7 +972,10 @@ async fn users_cannot_reach_each_others_threads() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
-    let h = Harness::new();
+    bad_input_gets_a_clear_4xx_and_changes_nothing_flow(&Harness::new()).await;
+}
+
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing_flow(h: &Harness) {
     let (thread_id, _) = h.create_thread(ALICE, "hi").await;
     let cases: Vec<(Value, StatusCode, &str)> = vec![
         (
@@ -984,4 +1048,43 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         .send(ALICE, json!({"type": "threads.list", "params": {}}))
         .await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 1);
+}
+
+/// Every event and JSON body the flows above produce, checked by the
+/// reference server's own pydantic types.
+#[tokio::test]
+async fn every_output_matches_the_reference_types() {
+    let mut seen = Vec::new();
+    seen.extend(outputs_of(create_streams_thread_message_options_and_response_flow).await);
+    seen.extend(outputs_of(every_event_kind_is_stored_or_forwarded_by_the_rules_flow).await);
+    seen.extend(
+        outputs_of(thread_changes_are_sent_right_after_the_event_that_made_them_flow).await,
+    );
+    seen.extend(outputs_of(add_user_message_continues_a_thread_flow).await);
+    seen.extend(outputs_of(client_tool_call_round_trip_flow).await);
+    seen.extend(outputs_of(structured_input_is_answered_then_the_turn_resumes_flow).await);
+    seen.extend(outputs_of(retry_after_item_deletes_newer_items_and_answers_again_flow).await);
+    seen.extend(outputs_of(custom_actions_reach_the_action_hook_with_the_sender_flow).await);
+    seen.extend(outputs_of(sync_custom_action_answers_with_json_and_stores_the_update_flow).await);
+    seen.extend(outputs_of(pagination_of_threads_and_items_flow).await);
+    seen.extend(outputs_of(update_and_delete_threads_flow).await);
+    seen.extend(outputs_of(feedback_reaches_the_hook_flow).await);
+    seen.extend(outputs_of(attachments_are_created_attached_and_deleted_flow).await);
+    seen.extend(outputs_of(transcription_decodes_audio_flow).await);
+    seen.extend(outputs_of(errors_in_respond_become_error_events_flow).await);
+    seen.extend(outputs_of(adding_an_item_twice_keeps_one_copy_flow).await);
+    seen.extend(outputs_of(users_cannot_reach_each_others_threads_flow).await);
+    assert!(seen.len() > 200, "only {} outputs", seen.len());
+    println!("{}", protocol_oracle::check_with_reference(&seen));
+}
+
+/// What a flow sends to the client, run on a fresh harness.
+async fn outputs_of<F, Fut>(flow: F) -> Vec<(String, &'static str, Value)>
+where
+    F: FnOnce(&'static Harness) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let h: &'static Harness = Box::leak(Box::new(Harness::new()));
+    flow(h).await;
+    h.seen.lock().unwrap().clone()
 }

@@ -150,7 +150,7 @@ fn strs(values: &[&str]) -> Vec<String> {
 fn assert_not_found<T: Debug>(result: Result<T, StoreError>, expected_kind: &str) {
     match result {
         Err(StoreError::NotFound { kind, .. }) => {
-            assert_eq!(kind, expected_kind, "NotFound of the wrong kind")
+            assert_eq!(kind, expected_kind, "NotFound of the wrong kind");
         }
         other => panic!("expected NotFound {{ kind: {expected_kind:?} }}, got {other:?}"),
     }

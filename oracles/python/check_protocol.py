@@ -132,6 +132,8 @@ def describe_validation_error(err: ValidationError, data) -> str:
     errors = err.errors(include_url=False)
     first = pick_error(errors)
     msg = first["msg"].replace("\n", " ")
+    if len(msg) > 200:
+        msg = msg[:197] + "..."
     path = loc_to_jpath(first["loc"], data, first.get("type") == "missing")
     text = f"reference rejected it at {path}: {msg}"
     if "input" in first and first.get("type") not in ("missing", "union_tag_invalid"):

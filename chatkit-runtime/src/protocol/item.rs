@@ -8,6 +8,9 @@ use super::Timestamp;
 use super::request::InferenceOptions;
 
 /// An item of a thread, tagged by `type`.
+// Widgets make `Widget` the largest variant; items are read and written a
+// page at a time, so boxing it would only add an allocation per item.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]

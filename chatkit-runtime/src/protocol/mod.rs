@@ -37,9 +37,11 @@ pub use update::ThreadItemUpdate;
 /// naive local times, read here as UTC).
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
-/// The current time, as items and threads are stamped.
+/// The current time, as items and threads are stamped: to the microsecond,
+/// the precision of the wire format, so a stored time reads back equal.
 pub fn now() -> Timestamp {
-    chrono::Utc::now()
+    use chrono::SubsecRound as _;
+    chrono::Utc::now().trunc_subsecs(6)
 }
 
 pub(crate) mod timestamp {

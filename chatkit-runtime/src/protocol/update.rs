@@ -6,6 +6,8 @@ use widget_dsl::{WidgetComponent, WidgetRoot, WidgetUpdate};
 use super::item::{Annotation, AssistantMessageContent, GeneratedImage, Task};
 
 /// A change to an item that is still streaming, tagged by `type`.
+// Updates are built one at a time and sent at once.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]

@@ -21,7 +21,7 @@ pub struct StreamError {
 
 impl StreamError {
     /// A `stream.error`: the client shows its own localized message.
-    pub fn stream_error(allow_retry: bool) -> Self {
+    pub fn failed(allow_retry: bool) -> Self {
         Self {
             code: ErrorCode::StreamError,
             message: None,

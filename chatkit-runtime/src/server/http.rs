@@ -142,3 +142,212 @@ where
         Err(error) => error.into_response(),
     }
 }
+
+impl<S, C> ChatKit<S, C>
+where
+    S: ChatKitServer<C>,
+    C: Send + Sync + 'static,
+{
+    /// Routes that receive and serve attachment bytes, for an
+    /// [`AttachmentStore`](crate::attachments::AttachmentStore) that takes
+    /// uploads (such as [`LocalAttachmentStore`](crate::attachments::LocalAttachmentStore)).
+    /// Mount them where the store's upload URLs point:
+    ///
+    /// - `PUT /{id}` or `POST /{id}`: the bytes of a two-phase upload (raw
+    ///   body, or a multipart form with a `file` field);
+    /// - `POST /`: a direct upload, a multipart form with a `file` field;
+    ///   answers with the attachment;
+    /// - `GET /{id}`: the bytes, for previews.
+    ///
+    /// Every route builds the request context with `context`, like the
+    /// ChatKit route: users only reach their own attachments.
+    pub fn into_attachment_routes_with<F, Fut, E>(self, context: F) -> axum::Router
+    where
+        F: Fn(&Parts) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<C, E>> + Send + 'static,
+        E: IntoResponse + 'static,
+    {
+        let upload = {
+            let chatkit = self.clone();
+            let context = context.clone();
+            move |axum::extract::Path(id): axum::extract::Path<String>, request: Request| {
+                let chatkit = chatkit.clone();
+                let context = context.clone();
+                async move {
+                    let (parts, body) = request.into_parts();
+                    let ctx = match context(&parts).await {
+                        Ok(ctx) => ctx,
+                        Err(error) => return error.into_response(),
+                    };
+                    match chatkit.receive_upload(&id, &parts, body, ctx).await {
+                        Ok(()) => (StatusCode::NO_CONTENT, ()).into_response(),
+                        Err(error) => error.into_response(),
+                    }
+                }
+            }
+        };
+        let direct = {
+            let chatkit = self.clone();
+            let context = context.clone();
+            move |request: Request| {
+                let chatkit = chatkit.clone();
+                let context = context.clone();
+                async move {
+                    let (parts, body) = request.into_parts();
+                    let ctx = match context(&parts).await {
+                        Ok(ctx) => ctx,
+                        Err(error) => return error.into_response(),
+                    };
+                    match chatkit.receive_direct_upload(&parts, body, ctx).await {
+                        Ok(attachment) => axum::Json(attachment.for_client()).into_response(),
+                        Err(error) => error.into_response(),
+                    }
+                }
+            }
+        };
+        let download = {
+            let chatkit = self;
+            move |axum::extract::Path(id): axum::extract::Path<String>, request: Request| {
+                let chatkit = chatkit.clone();
+                let context = context.clone();
+                async move {
+                    let (parts, _body) = request.into_parts();
+                    let ctx = match context(&parts).await {
+                        Ok(ctx) => ctx,
+                        Err(error) => return error.into_response(),
+                    };
+                    match chatkit.serve_attachment(&id, ctx).await {
+                        Ok((mime_type, bytes)) => {
+                            let mut response = Response::new(Body::from(bytes));
+                            let headers = response.headers_mut();
+                            if let Ok(value) = HeaderValue::from_str(&mime_type) {
+                                headers.insert(header::CONTENT_TYPE, value);
+                            }
+                            headers.insert(
+                                "x-content-type-options",
+                                HeaderValue::from_static("nosniff"),
+                            );
+                            response
+                        }
+                        Err(error) => error.into_response(),
+                    }
+                }
+            }
+        };
+        axum::Router::new()
+            .route("/", post(direct))
+            .route(
+                "/{id}",
+                axum::routing::put(upload.clone())
+                    .post(upload)
+                    .get(download),
+            )
+            .layer(axum::extract::DefaultBodyLimit::disable())
+    }
+
+    /// The bytes of a two-phase upload for an attachment the caller created.
+    async fn receive_upload(
+        &self,
+        id: &str,
+        parts: &Parts,
+        body: Body,
+        ctx: C,
+    ) -> Result<(), ServerError> {
+        let attachments = self.attachment_store()?;
+        let mut attachment = self.store.load_attachment(id, &ctx).await?;
+        let bytes = read_upload(parts, body, attachments.max_size()).await?.1;
+        attachments.upload(&attachment, bytes, &ctx).await?;
+        // The upload is done: the descriptor has served its purpose.
+        attachment.base_mut().upload_descriptor = None;
+        self.store.save_attachment(&attachment, &ctx).await?;
+        Ok(())
+    }
+
+    /// A direct upload: a new attachment with its bytes.
+    async fn receive_direct_upload(
+        &self,
+        parts: &Parts,
+        body: Body,
+        ctx: C,
+    ) -> Result<crate::protocol::Attachment, ServerError> {
+        let attachments = self.attachment_store()?;
+        let (file, bytes) = read_upload(parts, body, attachments.max_size()).await?;
+        let Some((name, mime_type)) = file else {
+            return Err(ServerError::bad_request(
+                "a direct upload is a multipart form with a `file` field",
+            ));
+        };
+        let params = crate::protocol::AttachmentsCreateParams {
+            name,
+            size: bytes.len() as u64,
+            mime_type,
+        };
+        let mut attachment = attachments.create_attachment(&params, &ctx).await?;
+        attachments.upload(&attachment, bytes, &ctx).await?;
+        attachment.base_mut().upload_descriptor = None;
+        self.store.save_attachment(&attachment, &ctx).await?;
+        Ok(attachment)
+    }
+
+    async fn serve_attachment(&self, id: &str, ctx: C) -> Result<(String, Bytes), ServerError> {
+        let attachments = self.attachment_store()?;
+        let attachment = self.store.load_attachment(id, &ctx).await?;
+        let bytes = attachments.download(&attachment, &ctx).await?;
+        Ok((attachment.base().mime_type.clone(), bytes))
+    }
+}
+
+/// The bytes of an upload, at most `limit`: the raw body, or the `file`
+/// field of a multipart form (with its file name and type).
+async fn read_upload(
+    parts: &Parts,
+    body: Body,
+    limit: u64,
+) -> Result<(Option<(String, String)>, Bytes), ServerError> {
+    let too_large = || ServerError::payload_too_large(format!("the limit is {limit} bytes"));
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("multipart/form-data") {
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| too_large())?;
+        return Ok((None, bytes));
+    }
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|err| ServerError::bad_request(format!("bad multipart form: {err}")))?;
+    let stream = http_body_util::BodyDataStream::new(body);
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|err| ServerError::bad_request(format!("bad multipart form: {err}")))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload").to_owned();
+        let mime_type = field.content_type().map_or_else(
+            || "application/octet-stream".to_owned(),
+            ToString::to_string,
+        );
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|err| ServerError::bad_request(format!("bad multipart form: {err}")))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((Some((name, mime_type)), Bytes::from(bytes)));
+    }
+    Err(ServerError::bad_request(
+        "the multipart form has no `file` field",
+    ))
+}

@@ -166,14 +166,13 @@ pub trait ChatKitServer<C: Send + Sync + 'static>: Send + Sync + 'static {
         ctx: &C,
     ) -> Result<(), StoreError> {
         for item in pending {
-            if let ThreadItem::AssistantMessage(message) = &item {
-                if message
+            if let ThreadItem::AssistantMessage(message) = &item
+                && message
                     .content
                     .iter()
                     .any(|part| !part.text.trim().is_empty())
-                {
-                    store.add_thread_item(&thread.id, &item, ctx).await?;
-                }
+            {
+                store.add_thread_item(&thread.id, &item, ctx).await?;
             }
         }
         let marker = ThreadItem::SdkHiddenContext(SdkHiddenContextItem {

@@ -23,6 +23,8 @@ use crate::store::StoreError;
 const EVENT_BUFFER: usize = 64;
 
 /// What runs after `stream_options`.
+// Built once per response and moved straight into its future.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Run {
     /// `respond`, with the user message or `None` to continue a turn.
     Respond(Option<UserMessageItem>),
@@ -315,10 +317,10 @@ pub(crate) async fn drive<S, C>(
         return;
     }
     // Stored by the caller (the answered structured input).
-    if let Some(event) = first {
-        if output.send(&event).await.is_err() {
-            return;
-        }
+    if let Some(event) = first
+        && output.send(&event).await.is_err()
+    {
+        return;
     }
 
     let (tx, mut rx) = mpsc::channel(EVENT_BUFFER);
@@ -351,7 +353,8 @@ pub(crate) async fn drive<S, C>(
             }
         }
     };
-    let mut work = std::pin::pin!(AssertUnwindSafe(work).catch_unwind());
+    // Boxed, so that dropping it on disconnect really ends the response.
+    let mut work = Box::pin(AssertUnwindSafe(work).catch_unwind());
 
     let mut response = Response {
         kit: &kit,
@@ -384,7 +387,7 @@ pub(crate) async fn drive<S, C>(
                 let _ = response.sync_thread().await;
             }
             Some(Ok(Err(error))) => response.fail(&error).await,
-            Some(Err(_panic)) => response.fail(&StreamError::stream_error(true)).await,
+            Some(Err(_panic)) => response.fail(&StreamError::failed(true)).await,
         },
         Some(Failure::Store(error)) => response.fail(&StreamError::from(error)).await,
         Some(Failure::Disconnected) => {

@@ -275,7 +275,7 @@ where
         }
     }
 
-    fn attachment_store(
+    pub(crate) fn attachment_store(
         &self,
     ) -> Result<&Arc<dyn crate::attachments::AttachmentStore<C>>, ServerError> {
         self.attachments

@@ -144,6 +144,15 @@ impl std::error::Error for StoreError {
 /// Every method receives the request context `C`; an implementation must
 /// only ever return or change data that the context may see.
 ///
+/// Scope: a thread, its items or an attachment outside the caller's scope
+/// behaves exactly like a missing one ([`StoreError::NotFound`]); so does
+/// listing the items of such a thread (the reference returns an empty page).
+/// Item ids are unique within their thread, and items are filed under the
+/// `thread_id` argument.
+///
+/// Missing targets: loading, or changing items of, a missing thread is
+/// `NotFound`; deleting a missing item or attachment is not an error.
+///
 /// Listing contract (threads and items alike): entries are ordered by
 /// `created_at`, ties broken by insertion order, so pages are stable;
 /// `after` is an exclusive cursor (the id of the last entry of the previous

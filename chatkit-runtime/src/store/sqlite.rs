@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -81,7 +81,7 @@ mod page_sql {
 ///
 /// // The context is the user id: every user sees only their own threads.
 /// let user = "user-1".to_owned();
-/// let thread = ThreadMetadata::new(Store::<String>::generate_thread_id(&store, &user));
+/// let thread = ThreadMetadata::new(store.generate_thread_id(&user));
 /// store.save_thread(&thread, &user).await?;
 ///
 /// let page = store.load_threads(20, None, Order::Desc, &user).await?;
@@ -102,6 +102,13 @@ impl SqliteStore {
     /// A file database runs in WAL mode with a busy timeout and a small
     /// pool; an in-memory one on a single connection that is kept open (the
     /// database lives as long as the store). Foreign keys are enforced.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unavailable`] if the URL is invalid or the database
+    /// cannot be opened or migrated; [`StoreError::Corrupt`] if its schema
+    /// was migrated by another version (a migration applied here is
+    /// missing or changed).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(unavailable)?
@@ -129,7 +136,12 @@ impl SqliteStore {
         Self::from_pool(pool).await
     }
 
-    /// A new, empty database in memory, gone when the store is dropped; for tests.
+    /// A new, empty database in memory, gone when the store (its last clone)
+    /// is dropped; for tests.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unavailable`] if SQLite cannot open it.
     pub async fn in_memory() -> Result<Self, StoreError> {
         Self::open("sqlite::memory:").await
     }
@@ -138,11 +150,12 @@ impl SqliteStore {
     ///
     /// The pool's connections should enforce foreign keys (sqlx's default);
     /// an in-memory database needs a pool of one connection that stays open.
+    ///
+    /// # Errors
+    ///
+    /// As for [`SqliteStore::open`], when the migrations fail.
     pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
-        migrator()
-            .run(&pool)
-            .await
-            .map_err(|err| StoreError::Unavailable(Box::new(err)))?;
+        migrator().run(&pool).await.map_err(migrate_error)?;
         Ok(Self { pool })
     }
 
@@ -582,6 +595,23 @@ fn to_json<T: Serialize + ?Sized>(value: &T, kind: &str, id: &str) -> Result<Str
 
 fn from_json<T: DeserializeOwned>(data: &str, kind: &str, id: &str) -> Result<T, StoreError> {
     serde_json::from_str(data).map_err(|err| StoreError::Corrupt(format!("{kind} `{id}`: {err}")))
+}
+
+/// A failed migration: a database whose applied migrations differ from
+/// ours (another version of the crate, or edited by hand) is unreadable;
+/// anything else is a failure to reach the database.
+fn migrate_error(err: MigrateError) -> StoreError {
+    match err {
+        MigrateError::VersionMissing(_)
+        | MigrateError::VersionMismatch(_)
+        | MigrateError::VersionNotPresent(_)
+        | MigrateError::VersionTooOld(..)
+        | MigrateError::VersionTooNew(..)
+        | MigrateError::Dirty(_) => {
+            StoreError::Corrupt(format!("the database schema is not this version's: {err}"))
+        }
+        err => StoreError::Unavailable(Box::new(err)),
+    }
 }
 
 /// A failure to reach or open the database.

@@ -199,12 +199,15 @@ impl AttachmentStore<User> for TestAttachments {
     }
 }
 
+/// `(label, oracle kind, JSON)` of every event and body seen.
+pub type Seen = Arc<Mutex<Vec<(String, &'static str, Value)>>>;
+
 pub struct Harness {
     pub server: Scripted,
     pub store: Arc<MemoryStore>,
     pub router: axum::Router,
     /// Every SSE event and JSON body seen, for the reference oracle.
-    pub seen: Arc<Mutex<Vec<(String, &'static str, Value)>>>,
+    pub seen: Seen,
 }
 
 pub struct Reply {

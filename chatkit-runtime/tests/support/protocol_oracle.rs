@@ -28,9 +28,9 @@ pub(crate) const KINDS: &[(&str, &str)] = &[
 ];
 
 /// Writes `entries` (`(name, kind, json)`, `kind` one of [`KINDS`]) to a
-/// corpus file under `CARGO_TARGET_TMPDIR`, installs the reference with
-/// `oracles/setup.sh` (idempotent, fast once installed) and runs the checker.
-/// Returns its output.
+/// corpus file under `CARGO_TARGET_TMPDIR` (removed when the check passes),
+/// installs the reference with `oracles/setup.sh` (idempotent, fast once
+/// installed) and runs the checker. Returns its output.
 ///
 /// # Panics
 /// With the checker's output when any entry fails, and when `entries` is
@@ -71,6 +71,8 @@ pub(crate) fn check_with_reference(entries: &[(String, &'static str, Value)]) ->
         "the protocol oracle disagrees (corpus: {}):\n{text}",
         corpus_path.display()
     );
+    // Kept for inspection only when the check fails.
+    let _ = std::fs::remove_file(&corpus_path);
     text
 }
 
