@@ -67,8 +67,8 @@ where
     /// # use chatkit_runtime::server::{ChatKit, ServerError};
     /// # fn demo<S: chatkit_runtime::server::ChatKitServer<String>>(chatkit: ChatKit<S, String>) {
     /// let route = chatkit.into_route_with(|parts: &axum::http::request::Parts| {
-    ///     let user = parts.headers.get("x-user-id").and_then(|v| v.to_str().ok());
-    ///     async move { user.map(str::to_owned).ok_or_else(|| ServerError::bad_request("missing x-user-id")) }
+    ///     let user = parts.headers.get("x-user-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    ///     async move { user.ok_or_else(|| ServerError::bad_request("missing x-user-id")) }
     /// });
     /// let app: axum::Router = axum::Router::new().route("/chatkit", route);
     /// # }
