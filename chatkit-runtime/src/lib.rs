@@ -1,18 +1,40 @@
 //! Self-hosted ChatKit backends in Rust.
 //!
-//! This crate grows into the ChatKit protocol server, the thread stores and
-//! the agent runtime. Today it holds the tool layer ([`#[function_tool]`](function_tool),
-//! [`Tool`](tool::Tool)) and re-exports the typed widget tree:
+//! An app implements [`ChatKitServer`](server::ChatKitServer) (only
+//! `respond` is required) and serves it with [`ChatKit`](server::ChatKit),
+//! which speaks the whole ChatKit protocol: the 16 request types, streamed
+//! events over SSE, threads and items in a [`Store`](store::Store), widget
+//! actions, attachments, retries and cancellation.
 //!
-//! ```
-//! use chatkit_runtime::widgets::{widget, Card};
+//! ```no_run
+//! use chatkit_runtime::async_trait;
+//! use chatkit_runtime::protocol::UserMessageItem;
+//! use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
+//! use chatkit_runtime::store::SqliteStore;
 //!
-//! let card: Card = widget! { Card { Text { value: "Hello" } } };
-//! assert_eq!(
-//!     serde_json::to_string(&card).unwrap(),
-//!     r#"{"type":"Card","children":[{"type":"Text","value":"Hello"}]}"#,
-//! );
+//! struct Echo;
+//!
+//! #[async_trait]
+//! impl ChatKitServer<()> for Echo {
+//!     async fn respond(&self, _thread: &ThreadHandle, input: Option<&UserMessageItem>,
+//!                      events: &EventSender, _ctx: &()) -> Result<(), StreamError> {
+//!         let text = input.map(UserMessageItem::text).unwrap_or_default();
+//!         events.assistant_message(format!("You said: {text}")).await?;
+//!         Ok(())
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let chatkit = ChatKit::new(Echo, SqliteStore::open("sqlite://chatkit.db").await?);
+//!     let app = axum::Router::new().route("/chatkit", chatkit.into_route());
+//!     axum::serve(tokio::net::TcpListener::bind("127.0.0.1:8000").await?, app).await?;
+//!     Ok(())
+//! }
 //! ```
+//!
+//! Tools for the model are written with [`#[function_tool]`](function_tool)
+//! and widgets with [`widget!`]; see [`tool`] and [`widgets`].
 #![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/function_tool.md")]
 
