@@ -1088,3 +1088,60 @@ where
     flow(h).await;
     h.seen.lock().unwrap().clone()
 }
+
+#[tokio::test]
+async fn a_busy_thread_refuses_a_second_response_without_writing() {
+    let h = Harness::new();
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let gate = release.clone();
+    h.script(move |call| {
+        let gate = gate.clone();
+        async move {
+            if call.input.as_ref().is_some_and(|m| m.text() == "slow") {
+                gate.notified().await;
+            }
+            call.events.assistant_message("done").await?;
+            Ok(())
+        }
+    });
+    let (thread_id, _) = h.create_thread(ALICE, "hi").await;
+    let slow = json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("slow")}});
+    let request = axum::http::Request::post("/chatkit")
+        .header("x-user", ALICE)
+        .body(axum::body::Body::from(slow.to_string()))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // While the slow response runs, the thread takes no other.
+    let second = json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("fast")}});
+    let reply = h.send(ALICE, second.clone()).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert_eq!(reply.json["error"]["code"], "thread_busy");
+    let retry = json!({"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": "msg_x"}});
+    assert_eq!(h.send(ALICE, retry).await.status, StatusCode::CONFLICT);
+    // Other threads are not held up.
+    h.create_thread(ALICE, "elsewhere").await;
+
+    release.notify_one();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("done"));
+    let texts: Vec<_> = h
+        .items(ALICE, &thread_id)
+        .await
+        .iter()
+        .map(|i| i["content"][0]["text"].clone())
+        .collect();
+    assert_eq!(
+        texts,
+        [json!("hi"), json!("done"), json!("slow"), json!("done")],
+        "nothing from the refused request"
+    );
+    // Free again.
+    assert_eq!(h.send(ALICE, second).await.status, StatusCode::OK);
+}

@@ -117,6 +117,17 @@ impl ServerError {
         Self::new(404, "not_found", message)
     }
 
+    /// 409: the thread is answering another request.
+    pub fn thread_busy(thread_id: &str) -> Self {
+        Self::new(
+            409,
+            "thread_busy",
+            format!(
+                "thread `{thread_id}` is answering another request; try again when it finishes"
+            ),
+        )
+    }
+
     /// 413: the body is too large.
     pub fn payload_too_large(message: impl Into<String>) -> Self {
         Self::new(413, "payload_too_large", message)

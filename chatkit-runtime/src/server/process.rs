@@ -26,7 +26,7 @@ use crate::protocol::{
     SyncCustomActionResponse, Thread, ThreadItem, ThreadMetadata, ThreadStreamEvent,
     UserMessageInput, UserMessageItem, WidgetItem,
 };
-use crate::store::{DEFAULT_PAGE_SIZE, IdKind};
+use crate::store::{DEFAULT_PAGE_SIZE, IdKind, ThreadLease};
 
 /// The answer to a request.
 #[derive(Debug)]
@@ -89,6 +89,7 @@ where
             ChatKitRequest::ThreadsCreate(params) => {
                 let attachments = self.load_attachments(&params.input, &ctx).await?;
                 let thread = ThreadMetadata::new(store.generate_thread_id(&ctx));
+                let lease = self.lock(&thread.id, &ctx).await?;
                 store.save_thread(&thread, &ctx).await?;
                 let message = match self
                     .add_user_message(&thread, params.input, attachments, &ctx)
@@ -109,10 +110,11 @@ where
                         item: ThreadItem::UserMessage(message.clone()),
                     },
                 ];
-                Ok(self.stream(thread, prelude, Run::Respond(Some(message)), ctx))
+                Ok(self.stream(thread, lease, prelude, Run::Respond(Some(message)), ctx))
             }
             ChatKitRequest::ThreadsAddUserMessage(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
+                let lease = self.lock(&thread.id, &ctx).await?;
                 let attachments = self.load_attachments(&params.input, &ctx).await?;
                 let message = self
                     .add_user_message(&thread, params.input, attachments, &ctx)
@@ -120,16 +122,18 @@ where
                 let prelude = vec![ThreadStreamEvent::ThreadItemDone {
                     item: ThreadItem::UserMessage(message.clone()),
                 }];
-                Ok(self.stream(thread, prelude, Run::Respond(Some(message)), ctx))
+                Ok(self.stream(thread, lease, prelude, Run::Respond(Some(message)), ctx))
             }
             ChatKitRequest::ThreadsAddClientToolOutput(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
+                let lease = self.lock(&thread.id, &ctx).await?;
                 self.complete_client_tool_call(&thread, params.result, &ctx)
                     .await?;
-                Ok(self.stream(thread, Vec::new(), Run::Respond(None), ctx))
+                Ok(self.stream(thread, lease, Vec::new(), Run::Respond(None), ctx))
             }
             ChatKitRequest::ThreadsAddStructuredInput(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
+                let lease = self.lock(&thread.id, &ctx).await?;
                 let item = store.load_item(&thread.id, &params.item_id, &ctx).await?;
                 let ThreadItem::StructuredInput(pending) = item else {
                     return Err(ServerError::bad_request(format!(
@@ -147,15 +151,17 @@ where
                     ThreadItem::StructuredInput(apply_submission(pending, &params.input));
                 store.save_item(&thread.id, &answered, &ctx).await?;
                 let replaced = ThreadStreamEvent::ThreadItemReplaced { item: answered };
-                Ok(self.stream_after_options(thread, replaced, Run::Respond(None), ctx))
+                Ok(self.stream_after_options(thread, lease, replaced, Run::Respond(None), ctx))
             }
             ChatKitRequest::ThreadsRetryAfterItem(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
+                let lease = self.lock(&thread.id, &ctx).await?;
                 let message = self.truncate_after(&thread, &params.item_id, &ctx).await?;
-                Ok(self.stream(thread, Vec::new(), Run::Respond(Some(message)), ctx))
+                Ok(self.stream(thread, lease, Vec::new(), Run::Respond(Some(message)), ctx))
             }
             ChatKitRequest::ThreadsCustomAction(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
+                let lease = self.lock(&thread.id, &ctx).await?;
                 let sender = self
                     .widget_sender(&thread, params.item_id.as_deref(), &ctx)
                     .await?;
@@ -163,7 +169,7 @@ where
                     action: params.action,
                     sender,
                 };
-                Ok(self.stream(thread, Vec::new(), run, ctx))
+                Ok(self.stream(thread, lease, Vec::new(), run, ctx))
             }
             ChatKitRequest::ThreadsSyncCustomAction(params) => {
                 let thread = store.load_thread(&params.thread_id, &ctx).await?;
@@ -283,44 +289,53 @@ where
             .ok_or_else(|| ServerError::not_implemented("This server does not accept attachments."))
     }
 
+    /// Takes the thread's lease, or answers 409 while another response runs.
+    async fn lock(&self, thread_id: &str, ctx: &C) -> Result<ThreadLease, ServerError> {
+        self.store
+            .try_lock_thread(thread_id, ctx)
+            .await?
+            .ok_or_else(|| ServerError::thread_busy(thread_id))
+    }
+
     fn stream(
         &self,
         thread: ThreadMetadata,
+        lease: ThreadLease,
         prelude: Vec<ThreadStreamEvent>,
         run: Run,
         ctx: Arc<C>,
     ) -> ProcessResult {
-        let (tx, rx) = mpsc::channel(FRAME_BUFFER);
-        tokio::spawn(pipeline::drive(
-            self.clone(),
-            thread,
-            prelude,
-            run,
-            ctx,
-            Output::new(tx),
-            None,
-        ));
-        ProcessResult::Stream(EventStream { rx })
+        self.spawn(thread, lease, prelude, None, run, ctx)
     }
 
     /// A stream whose first event after `stream_options` is `first` (already stored).
     fn stream_after_options(
         &self,
         thread: ThreadMetadata,
+        lease: ThreadLease,
         first: ThreadStreamEvent,
         run: Run,
         ctx: Arc<C>,
     ) -> ProcessResult {
+        self.spawn(thread, lease, Vec::new(), Some(first), run, ctx)
+    }
+
+    fn spawn(
+        &self,
+        thread: ThreadMetadata,
+        lease: ThreadLease,
+        prelude: Vec<ThreadStreamEvent>,
+        first: Option<ThreadStreamEvent>,
+        run: Run,
+        ctx: Arc<C>,
+    ) -> ProcessResult {
         let (tx, rx) = mpsc::channel(FRAME_BUFFER);
-        tokio::spawn(pipeline::drive(
-            self.clone(),
-            thread,
-            Vec::new(),
-            run,
-            ctx,
-            Output::new(tx),
-            Some(first),
-        ));
+        let kit = self.clone();
+        tokio::spawn(async move {
+            pipeline::drive(kit, thread, prelude, run, ctx, Output::new(tx), first).await;
+            // Held until the response, and its cancellation handling, are over.
+            drop(lease);
+        });
         ProcessResult::Stream(EventStream { rx })
     }
 

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
-use super::{DEFAULT_PAGE_SIZE, ScopedContext, Store, StoreError};
+use super::{DEFAULT_PAGE_SIZE, LocalThreadLocks, ScopedContext, Store, StoreError, ThreadLease};
 use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata, Timestamp};
 
 /// Threads, items and attachments in memory, scoped like the other stores.
@@ -25,6 +25,7 @@ use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata, Times
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    locks: LocalThreadLocks,
 }
 
 #[derive(Debug, Default)]
@@ -320,6 +321,14 @@ impl<C: ScopedContext> Store<C> for MemoryStore {
             .filter(|(scope, _)| scope == ctx.scope())
             .map(|(_, attachment)| attachment.clone())
             .ok_or_else(|| StoreError::not_found("attachment", attachment_id))
+    }
+
+    async fn try_lock_thread(
+        &self,
+        thread_id: &str,
+        ctx: &C,
+    ) -> Result<Option<ThreadLease>, StoreError> {
+        Ok(self.locks.try_lock(ctx.scope(), thread_id))
     }
 
     async fn delete_attachment(&self, attachment_id: &str, ctx: &C) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@
 //! scope every query by its [`ScopedContext::scope`]: one user never sees or
 //! changes another user's threads, items or attachments.
 
+mod locks;
 mod memory;
 mod sqlite;
 
@@ -13,6 +14,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+pub use locks::{LocalThreadLocks, ThreadLease};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -254,4 +256,16 @@ pub trait Store<C: Send + Sync>: Send + Sync + 'static {
 
     /// Deletes attachment metadata; deleting a missing attachment is not an error.
     async fn delete_attachment(&self, attachment_id: &str, ctx: &C) -> Result<(), StoreError>;
+
+    /// Takes the exclusive right to respond on a thread, held until the
+    /// lease is dropped; `None` when another response holds it. The server
+    /// takes it for every streamed response, so two responses never
+    /// interleave their items on one thread. A store shared by several
+    /// server processes must lock across them (as `PostgresStore` does);
+    /// [`LocalThreadLocks`] serves stores used by one process.
+    async fn try_lock_thread(
+        &self,
+        thread_id: &str,
+        ctx: &C,
+    ) -> Result<Option<ThreadLease>, StoreError>;
 }

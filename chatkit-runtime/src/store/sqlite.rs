@@ -92,6 +92,8 @@ mod page_sql {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// An SQLite file has one server process: responses lock threads in it.
+    locks: super::LocalThreadLocks,
 }
 
 impl SqliteStore {
@@ -156,7 +158,10 @@ impl SqliteStore {
     /// As for [`SqliteStore::open`], when the migrations fail.
     pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
         migrator().run(&pool).await.map_err(migrate_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            locks: super::LocalThreadLocks::new(),
+        })
     }
 
     /// The connection pool, for the app's own tables.
@@ -531,6 +536,14 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         .map_err(sql_error)?
         .ok_or_else(|| StoreError::not_found("attachment", attachment_id))?;
         from_json(&data, "attachment", attachment_id)
+    }
+
+    async fn try_lock_thread(
+        &self,
+        thread_id: &str,
+        ctx: &C,
+    ) -> Result<Option<super::ThreadLease>, StoreError> {
+        Ok(self.locks.try_lock(ctx.scope(), thread_id))
     }
 
     async fn delete_attachment(&self, attachment_id: &str, ctx: &C) -> Result<(), StoreError> {
