@@ -1153,6 +1153,17 @@ macro_rules! contract_tests {
                 }
             )*
         }
+
+        mod postgres_store {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let schema = super::PgSchema::new().await;
+                    let store = schema.store().await;
+                    super::$test(&store).await;
+                }
+            )*
+        }
     };
 }
 
@@ -1266,7 +1277,7 @@ async fn sqlite_file_smoke() {
         store.load_attachment("atc_1", &user).await.unwrap(),
         file_attachment("atc_1")
     );
-    let (migrations,) = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM _sqlx_migrations")
+    let (migrations,) = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM _chatkit_migrations")
         .fetch_one(store.pool())
         .await
         .unwrap();
@@ -1288,4 +1299,480 @@ async fn sqlite_in_memory_stores_are_separate() {
         .await
         .unwrap();
     assert_not_found(second.load_thread("thr_1", &alice()).await, "thread");
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL
+// ---------------------------------------------------------------------------
+
+/// The PostgreSQL of the tests: `DATABASE_URL` if it is a PostgreSQL URL,
+/// else the local server (`.ci/run` starts it).
+fn postgres_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A schema of its own in the test database, for one test: reruns and
+/// parallel tests never see each other's rows. Dropped, with everything in
+/// it, when the guard is (even if the test fails).
+struct PgSchema {
+    url: String,
+    name: String,
+}
+
+impl PgSchema {
+    async fn new() -> Self {
+        use sqlx::Connection as _;
+
+        let url = postgres_url();
+        let mut admin = sqlx::PgConnection::connect(&url)
+            .await
+            .unwrap_or_else(|err| {
+                panic!(
+                    "PostgreSQL is not reachable at {url} ({err}). Start the local server with \
+                     `pg_ctlcluster --skip-systemctl-redirect 15 main start` (see `ls \
+                     /etc/postgresql` for the version), or set DATABASE_URL to a PostgreSQL URL"
+                )
+            });
+        let name = format!("chatkit_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("CREATE SCHEMA");
+        admin.close().await.expect("close");
+        Self { url, name }
+    }
+
+    /// Connect options whose `search_path` is this schema.
+    fn options(&self) -> sqlx::postgres::PgConnectOptions {
+        self.url
+            .parse::<sqlx::postgres::PgConnectOptions>()
+            .expect("a PostgreSQL URL")
+            .options([("search_path", self.name.as_str())])
+    }
+
+    /// A pool of up to `max_connections` in this schema.
+    fn pool(&self, max_connections: u32) -> sqlx::PgPool {
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy_with(self.options())
+    }
+
+    /// A store in this schema, on a pool of its own.
+    async fn store(&self) -> chatkit_runtime::store::PostgresStore {
+        chatkit_runtime::store::PostgresStore::from_pool(self.pool(4))
+            .await
+            .expect("a PostgreSQL store")
+    }
+
+    /// The URL of this schema: the database URL with `options[search_path]`.
+    fn url(&self) -> String {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{separator}options[search_path]={}", self.url, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        use sqlx::Connection as _;
+
+        // On a thread and runtime of its own: `drop` cannot await, and the
+        // test's runtime may be unwinding.
+        let (url, name) = (self.url.clone(), self.name.clone());
+        let cleanup = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
+                    let sql =
+                        format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                    let _ = conn.close().await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+/// A thread id no other test uses: advisory locks are database-wide, not per schema.
+fn unique_thread_id() -> String {
+    format!("thr_{}", uuid::Uuid::new_v4().simple())
+}
+
+#[tokio::test]
+async fn postgres_migrations_are_idempotent_and_safe_in_parallel() {
+    use chatkit_runtime::store::PostgresStore;
+
+    let schema = PgSchema::new().await;
+    // Two replicas start at once on a fresh schema: one migrates, the other
+    // waits for the migrator's advisory lock and then finds it done. (Pools
+    // of one connection, to look at that connection's locks below.)
+    let (first, second) = tokio::join!(
+        PostgresStore::from_pool(schema.pool(1)),
+        PostgresStore::from_pool(schema.pool(1)),
+    );
+    let (first, second) = (
+        first.expect("first replica"),
+        second.expect("second replica"),
+    );
+    // And again, later: a no-op.
+    let third = PostgresStore::from_pool(schema.pool(1))
+        .await
+        .expect("third replica");
+
+    let (migrations,) = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM _chatkit_migrations")
+        .fetch_one(third.pool())
+        .await
+        .unwrap();
+    assert_eq!(migrations, 1);
+    // The migrator's session-level lock was released, not left on the
+    // pooled connection (where it would hold up every later migration).
+    for store in [&first, &second, &third] {
+        let (locks,) = sqlx::query_as::<_, (i64,)>(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(locks, 0, "an advisory lock is still held");
+    }
+
+    // All three work on the same tables.
+    let user = alice();
+    first
+        .save_thread(&thread("thr_1", at(0)), &user)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.load_thread("thr_1", &user).await.unwrap(),
+        thread("thr_1", at(0))
+    );
+    for store in [first, second, third] {
+        store.pool().close().await;
+    }
+}
+
+#[tokio::test]
+async fn postgres_lease_locks_the_thread_across_pools() {
+    use chatkit_runtime::store::PostgresStore;
+
+    let schema = PgSchema::new().await;
+    // Two stores on two pools: two server replicas on one database.
+    let replica_a = schema.store().await;
+    let replica_b = PostgresStore::from_pool(schema.pool(2)).await.unwrap();
+    let (user, other) = (alice(), bob());
+    let thread_id = unique_thread_id();
+
+    let lease = replica_a
+        .try_lock_thread(&thread_id, &user)
+        .await
+        .unwrap()
+        .expect("a free thread");
+    assert!(
+        replica_b
+            .try_lock_thread(&thread_id, &user)
+            .await
+            .unwrap()
+            .is_none(),
+        "the other replica must see the thread busy"
+    );
+    assert!(
+        replica_a
+            .try_lock_thread(&thread_id, &user)
+            .await
+            .unwrap()
+            .is_none(),
+        "the same replica must see the thread busy"
+    );
+    // Other threads, and the same id in another scope, are free.
+    let elsewhere = replica_b
+        .try_lock_thread(&unique_thread_id(), &user)
+        .await
+        .unwrap();
+    assert!(elsewhere.is_some());
+    let other_scope = replica_b.try_lock_thread(&thread_id, &other).await.unwrap();
+    assert!(other_scope.is_some());
+    // The store keeps working while leases are held.
+    thread_with_items(&replica_a, &user, &thread_id, "msg", 3).await;
+
+    // Dropping the lease rolls its transaction back (in a background task)
+    // and frees the thread for any connection.
+    drop(lease);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let relocked = loop {
+        if let Some(lease) = replica_b.try_lock_thread(&thread_id, &user).await.unwrap() {
+            break lease;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the thread stayed locked after its lease was dropped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    assert!(
+        replica_a
+            .try_lock_thread(&thread_id, &user)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(relocked);
+    drop((elsewhere, other_scope));
+}
+
+/// The advisory lock key `PostgresStore` documents for `thread_id` of
+/// `scope`: FNV-1a 64 of the scope's length (u64, little-endian), the scope
+/// and the thread id, in two halves. Written out again here: replicas of
+/// different versions must agree on it.
+fn lock_key(scope: &str, thread_id: &str) -> (i32, i32) {
+    let length = (scope.len() as u64).to_le_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in length
+        .iter()
+        .chain(scope.as_bytes())
+        .chain(thread_id.as_bytes())
+    {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    ((hash >> 32) as u32 as i32, hash as u32 as i32)
+}
+
+/// The backends holding the advisory lock of `thread_id` in `scope`.
+async fn lock_holders(pool: &sqlx::PgPool, scope: &str, thread_id: &str) -> Vec<i32> {
+    let (high, low) = lock_key(scope, thread_id);
+    // pg_locks shows the two int4 halves as oids (unsigned).
+    sqlx::query_as::<_, (i32,)>(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 \
+         AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         AND classid = ($1::bigint & 4294967295)::oid AND objid = ($2::bigint & 4294967295)::oid",
+    )
+    .bind(i64::from(high))
+    .bind(i64::from(low))
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(pid,)| pid)
+    .collect()
+}
+
+#[tokio::test]
+async fn postgres_lease_is_the_documented_advisory_lock_and_ends_with_its_connection() {
+    let schema = PgSchema::new().await;
+    let store = schema.store().await;
+    let user = alice();
+    let thread_id = unique_thread_id();
+    assert!(
+        lock_holders(store.pool(), "alice", &thread_id)
+            .await
+            .is_empty()
+    );
+    let _lease = store
+        .try_lock_thread(&thread_id, &user)
+        .await
+        .unwrap()
+        .expect("a free thread");
+    let holders = lock_holders(store.pool(), "alice", &thread_id).await;
+    assert_eq!(holders.len(), 1, "one backend holds the documented key");
+
+    // The process holding the lease dies: its session ends, and the lock with it.
+    sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(holders[0])
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let other = schema.store().await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while other
+        .try_lock_thread(&thread_id, &user)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        assert!(tokio::time::Instant::now() < deadline, "still locked");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn postgres_unreachable_server_is_unavailable() {
+    use chatkit_runtime::store::PostgresStore;
+
+    // Nothing listens on port 1.
+    let started = std::time::Instant::now();
+    let err = PostgresStore::connect("postgres://postgres@127.0.0.1:1/test")
+        .await
+        .expect_err("no server");
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    eprintln!("{err}");
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+    assert!(err.to_string().contains("refused"), "says why: {err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+
+    let err = PostgresStore::connect("postgres://[not a url")
+        .await
+        .expect_err("a bad URL");
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn postgres_open_by_url() {
+    let schema = PgSchema::new().await;
+    for url in [
+        schema.url(),
+        schema.url().replacen("postgres://", "postgresql://", 1),
+    ] {
+        let store = chatkit_runtime::store::open::<String>(&url)
+            .await
+            .expect("a PostgreSQL store");
+        let user = alice();
+        let thread_id = unique_thread_id();
+        store
+            .save_thread(&thread(&thread_id, at(0)), &user)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.load_thread(&thread_id, &user).await.unwrap(),
+            thread(&thread_id, at(0))
+        );
+    }
+}
+
+#[tokio::test]
+async fn postgres_concurrent_writers_all_land_in_order() {
+    let schema = PgSchema::new().await;
+    let store = schema.store().await;
+    let user = alice();
+    thread_with_items(&store, &user, "thr_1", "msg", 5).await;
+    let mut tasks = Vec::new();
+    for n in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let item = user_message(&format!("par{n:02}"), "thr_1", at(100), "parallel");
+            store.add_thread_item("thr_1", &item, &alice()).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let asc = all_items(&store, &user, "thr_1", 4, Order::Asc).await;
+    assert_eq!(asc.len(), 21);
+    assert_eq!(asc[..5], strs(&["msg1", "msg2", "msg3", "msg4", "msg5"]));
+    let mut desc = all_items(&store, &user, "thr_1", 3, Order::Desc).await;
+    desc.reverse();
+    assert_eq!(
+        desc, asc,
+        "both directions agree on the order of equal times"
+    );
+    // Re-adding one keeps its place among the equal times.
+    let again = user_message(&asc[10], "thr_1", at(100), "again");
+    store.add_thread_item("thr_1", &again, &user).await.unwrap();
+    assert_eq!(all_items(&store, &user, "thr_1", 7, Order::Asc).await, asc);
+}
+
+#[tokio::test]
+async fn postgres_unreadable_rows_are_corrupt() {
+    let schema = PgSchema::new().await;
+    let store = schema.store().await;
+    let user = alice();
+    // Valid JSON (the column is `jsonb`), but not a thread.
+    sqlx::query(
+        "INSERT INTO chatkit_threads (id, scope, created_at, data) \
+         VALUES ('thr_bad', 'alice', now(), '{\"not\": \"a thread\"}')",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let err = store
+        .load_thread("thr_bad", &user)
+        .await
+        .expect_err("corrupt");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    let err = store
+        .load_threads(10, None, Order::Asc, &user)
+        .await
+        .expect_err("corrupt");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn postgres_text_cannot_hold_nul() {
+    let schema = PgSchema::new().await;
+    let store = schema.store().await;
+    let user = alice();
+    thread_with_items(&store, &user, "thr_1", "msg", 2).await;
+    // Ids with U+0000 were never saved: not found, like any unknown id.
+    assert_not_found(store.load_thread("thr\0", &user).await, "thread");
+    assert_not_found(store.load_item("thr_1", "msg\0", &user).await, "item");
+    assert_not_found(
+        store
+            .load_thread_items("thr_1", Some("msg\0"), 10, Order::Asc, &user)
+            .await,
+        "item",
+    );
+    assert_not_found(
+        store
+            .load_threads(10, Some("thr\0"), Order::Asc, &user)
+            .await,
+        "thread",
+    );
+    assert_not_found(store.load_attachment("atc\0", &user).await, "attachment");
+    store
+        .delete_thread_item("thr_1", "msg\0", &user)
+        .await
+        .unwrap();
+    store
+        .delete_thread_items("thr_1", &strs(&["msg1", "msg\0"]), &user)
+        .await
+        .unwrap();
+    assert_eq!(
+        all_items(&store, &user, "thr_1", 10, Order::Asc).await,
+        strs(&["msg2"])
+    );
+    // Text with U+0000 cannot be stored (PostgreSQL's limit, not a lost connection).
+    let item = user_message("msg_nul", "thr_1", at(5), "a\0b");
+    let err = store
+        .add_thread_item("thr_1", &item, &user)
+        .await
+        .expect_err("NUL in jsonb");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(err.to_string().contains("msg_nul"), "{err}");
+}
+
+#[tokio::test]
+async fn postgres_tls_with_sslmode_require() {
+    use chatkit_runtime::store::PostgresStore;
+
+    let schema = PgSchema::new().await;
+    let plain = schema.store().await;
+    let (ssl,) = sqlx::query_as::<_, (String,)>("SHOW ssl")
+        .fetch_one(plain.pool())
+        .await
+        .unwrap();
+    if ssl != "on" {
+        eprintln!("*** this PostgreSQL server has ssl = {ssl}: TLS is NOT tested ***");
+        return;
+    }
+    // As managed databases (Neon, ...) ask: TLS, with rustls.
+    let store = PostgresStore::connect(&format!("{}&sslmode=require", schema.url()))
+        .await
+        .expect("a TLS connection");
+    let (encrypted,) =
+        sqlx::query_as::<_, (bool,)>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(encrypted);
+    save_and_load_thread_metadata(&store).await;
+    store.close().await;
 }

@@ -8,6 +8,8 @@
 
 mod locks;
 mod memory;
+mod open;
+mod postgres;
 mod sqlite;
 
 use std::fmt;
@@ -16,6 +18,8 @@ use async_trait::async_trait;
 
 pub use locks::{LocalThreadLocks, ThreadLease};
 pub use memory::MemoryStore;
+pub use open::{open, open_from_env};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata};
@@ -84,6 +88,30 @@ impl IdKind {
     }
 }
 
+/// A database URL fit for logs: the password, if any, replaced by `***`.
+///
+/// ```
+/// assert_eq!(
+///     chatkit_runtime::store::display_url("postgres://app:s3cret@db:5432/chat"),
+///     "postgres://app:***@db:5432/chat",
+/// );
+/// assert_eq!(chatkit_runtime::store::display_url("sqlite://chatkit.db"), "sqlite://chatkit.db");
+/// ```
+pub fn display_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// A new random id of `kind`: its prefix, `_`, and 16 hex digits.
 pub fn generate_id(kind: IdKind) -> String {
     let random = uuid::Uuid::new_v4().simple().to_string();
@@ -105,6 +133,8 @@ pub enum StoreError {
     Unavailable(Box<dyn std::error::Error + Send + Sync>),
     /// Stored data could not be read back (corrupt, or from an incompatible version).
     Corrupt(String),
+    /// The store is misconfigured (an unsupported or malformed URL); retrying will not help.
+    Config(String),
 }
 
 impl StoreError {
@@ -128,6 +158,7 @@ impl fmt::Display for StoreError {
             Self::NotFound { kind, id } => write!(f, "{kind} `{id}` not found"),
             Self::Unavailable(err) => write!(f, "the store is unavailable: {err}"),
             Self::Corrupt(message) => write!(f, "stored data is unreadable: {message}"),
+            Self::Config(message) => write!(f, "the store is misconfigured: {message}"),
         }
     }
 }

@@ -24,18 +24,18 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const FILE_POOL_SIZE: u32 = 4;
 
 /// The schema, versioned: each migration runs once per database, in order,
-/// and is recorded (with its checksum) in `_sqlx_migrations`.
-///
-/// Equivalent to `sqlx::migrate!("./migrations/sqlite")` (same versions,
-/// descriptions and checksums), which needs sqlx's `macros` feature.
+/// and is recorded (with its checksum) in `_chatkit_migrations`, apart from
+/// the app's own sqlx migrations in the same database.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
+    let mut migrator = Migrator::with_migrations(vec![Migration::new(
         1,
         Cow::Borrowed("init"),
         MigrationType::Simple,
         include_str!("../../migrations/sqlite/0001_init.sql").into_sql_str(),
         false,
-    )])
+    )]);
+    migrator.dangerous_set_table_name("_chatkit_migrations");
+    migrator
 }
 
 /// Page queries: `(scope, [thread,] limit)` from the start, or `(scope,

@@ -6,7 +6,7 @@ use chatkit_runtime::async_trait;
 use chatkit_runtime::attachments::LocalAttachmentStore;
 use chatkit_runtime::protocol::UserMessageItem;
 use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
-use chatkit_runtime::store::{SqliteStore, StoreError};
+use chatkit_runtime::store::StoreError;
 use chatkit_runtime::widget;
 
 /// Echoes user messages.
@@ -48,13 +48,14 @@ impl ChatKitServer<()> for Echo {
 }
 
 /// The app: the ChatKit endpoint at `/chatkit`, attachments at
-/// `/chatkit/attachments` (stored under `uploads_dir`).
+/// `/chatkit/attachments` (stored under `uploads_dir`), threads in the store
+/// at `database_url` (`sqlite://...` or `postgres://...`).
 ///
 /// # Errors
 /// When the database cannot be opened.
 pub async fn app(database_url: &str, uploads_dir: &str) -> Result<axum::Router, StoreError> {
-    let store = SqliteStore::open(database_url).await?;
-    let chatkit = ChatKit::new(Echo, store).attachments(LocalAttachmentStore::new(
+    let store = chatkit_runtime::store::open(database_url).await?;
+    let chatkit = ChatKit::with_store(Echo, store).attachments(LocalAttachmentStore::new(
         uploads_dir,
         "/chatkit/attachments",
     ));

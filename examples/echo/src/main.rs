@@ -2,7 +2,8 @@
 //!
 //! Serves a ChatKit backend on `CHATKIT_ADDR` (default `127.0.0.1:8000`)
 //! that echoes every message, storing threads in `DATABASE_URL` (default
-//! `sqlite://chatkit.db` in the working directory).
+//! `sqlite://chatkit.db` in the working directory; a `postgres://` URL
+//! works as well).
 
 use std::process::ExitCode;
 
@@ -14,7 +15,10 @@ async fn main() -> ExitCode {
     let app = match example_echo::app(&database_url, "uploads").await {
         Ok(app) => app,
         Err(err) => {
-            eprintln!("error: cannot open the store at {database_url}: {err}");
+            eprintln!(
+                "error: cannot open the store at {}: {err}",
+                chatkit_runtime::store::display_url(&database_url)
+            );
             return ExitCode::FAILURE;
         }
     };

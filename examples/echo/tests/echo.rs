@@ -67,3 +67,19 @@ async fn echoes_over_http_and_keeps_threads_in_sqlite() {
     server.abort();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_unreachable_database_is_a_clear_error_and_a_failed_exit() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_example-echo"))
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/test")
+        .env("CHATKIT_ADDR", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot open the store"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
