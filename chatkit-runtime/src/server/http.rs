@@ -88,16 +88,7 @@ where
                     Ok(ctx) => ctx,
                     Err(error) => return error.into_response(),
                 };
-                let body = match axum::body::to_bytes(body, DEFAULT_BODY_LIMIT).await {
-                    Ok(body) => body,
-                    Err(_) => {
-                        return ServerError::payload_too_large(format!(
-                            "the request body is larger than {DEFAULT_BODY_LIMIT} bytes"
-                        ))
-                        .into_response();
-                    }
-                };
-                respond(&chatkit, &body, ctx).await
+                respond(&chatkit, body, ctx).await
             }
         })
     }
@@ -117,27 +108,25 @@ where
                     Ok(ctx) => ctx,
                     Err(rejection) => return rejection.into_response(),
                 };
-                let body = match axum::body::to_bytes(body, DEFAULT_BODY_LIMIT).await {
-                    Ok(body) => body,
-                    Err(_) => {
-                        return ServerError::payload_too_large(format!(
-                            "the request body is larger than {DEFAULT_BODY_LIMIT} bytes"
-                        ))
-                        .into_response();
-                    }
-                };
-                respond(&chatkit, &body, ctx).await
+                respond(&chatkit, body, ctx).await
             }
         })
     }
 }
 
-async fn respond<S, C>(chatkit: &ChatKit<S, C>, body: &Bytes, ctx: C) -> Response
+/// Reads the body (at most [`DEFAULT_BODY_LIMIT`]) and answers it.
+async fn respond<S, C>(chatkit: &ChatKit<S, C>, body: Body, ctx: C) -> Response
 where
     S: ChatKitServer<C>,
     C: Send + Sync + 'static,
 {
-    match chatkit.process(body, ctx).await {
+    let Ok(body) = axum::body::to_bytes(body, DEFAULT_BODY_LIMIT).await else {
+        return ServerError::payload_too_large(format!(
+            "the request body is larger than {DEFAULT_BODY_LIMIT} bytes"
+        ))
+        .into_response();
+    };
+    match chatkit.process(&body, ctx).await {
         Ok(result) => result.into_response(),
         Err(error) => error.into_response(),
     }

@@ -10,6 +10,7 @@ mod locks;
 mod memory;
 mod open;
 mod postgres;
+mod rows;
 mod sqlite;
 
 use std::fmt;

@@ -5,13 +5,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Connection, Executor, Postgres, SqlSafeStr};
 
-use super::{DEFAULT_PAGE_SIZE, ScopedContext, Store, StoreError, ThreadLease};
+use super::rows::{fetch_limit, from_json, migrate_error, page, to_json};
+use super::{ScopedContext, Store, StoreError, ThreadLease};
 use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata, Timestamp};
 
 /// Connections of the pool [`PostgresStore::connect`] opens.
@@ -733,66 +732,6 @@ pub(crate) fn lock_key(scope: &str, thread_id: &str) -> (i32, i32) {
 /// U+0000, so an id containing it names nothing that could have been saved.
 fn storable(values: &[&str]) -> bool {
     values.iter().all(|value| !value.contains('\0'))
-}
-
-/// How many rows a page query fetches: one more than the page, to learn `has_more`.
-fn fetch_limit(limit: u32) -> i64 {
-    i64::from(page_size(limit)) + 1
-}
-
-fn page_size(limit: u32) -> u32 {
-    if limit == 0 { DEFAULT_PAGE_SIZE } else { limit }
-}
-
-/// A page from up to `limit + 1` rows of `(id, data)`.
-fn page<T: DeserializeOwned>(
-    mut rows: Vec<(String, String)>,
-    limit: u32,
-    kind: &'static str,
-) -> Result<Page<T>, StoreError> {
-    let size = usize::try_from(page_size(limit)).unwrap_or(usize::MAX);
-    let has_more = rows.len() > size;
-    rows.truncate(size);
-    let after = if has_more {
-        rows.last().map(|(id, _)| id.clone())
-    } else {
-        None
-    };
-    let data = rows
-        .iter()
-        .map(|(id, data)| from_json(data, kind, id))
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        data,
-        has_more,
-        after,
-    })
-}
-
-fn to_json<T: Serialize + ?Sized>(value: &T, kind: &str, id: &str) -> Result<String, StoreError> {
-    serde_json::to_string(value)
-        .map_err(|err| StoreError::Corrupt(format!("{kind} `{id}` cannot be stored: {err}")))
-}
-
-fn from_json<T: DeserializeOwned>(data: &str, kind: &str, id: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(|err| StoreError::Corrupt(format!("{kind} `{id}`: {err}")))
-}
-
-/// A failed migration: a database whose applied migrations differ from
-/// ours (another version of the crate, or edited by hand) is unreadable;
-/// anything else is a failure to reach the database.
-fn migrate_error(err: MigrateError) -> StoreError {
-    match err {
-        MigrateError::VersionMissing(_)
-        | MigrateError::VersionMismatch(_)
-        | MigrateError::VersionNotPresent(_)
-        | MigrateError::VersionTooOld(..)
-        | MigrateError::VersionTooNew(..)
-        | MigrateError::Dirty(_) => {
-            StoreError::Corrupt(format!("the database schema is not this version's: {err}"))
-        }
-        err => StoreError::Unavailable(Box::new(err)),
-    }
 }
 
 /// A failure to reach the database.
