@@ -40,6 +40,7 @@
 
 pub mod attachments;
 mod context;
+pub mod model;
 pub mod protocol;
 pub mod server;
 pub mod store;
