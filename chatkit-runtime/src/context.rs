@@ -1,25 +1,202 @@
 //! The context a tool runs in.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::{Stream, StreamExt as _};
+use serde_json::Value;
+use widget_dsl::{WidgetRoot, diff_widget};
+
+use crate::protocol::{ThreadItem, ThreadItemUpdate, ThreadStreamEvent, WidgetItem};
+use crate::server::{Cancelled, EventSender, ThreadHandle};
+use crate::store::{IdKind, Store};
+
 /// What a tool can reach while it runs: the app's per-request context (the
-/// `C` chosen by the app, such as the signed-in user).
+/// `C` chosen by the app, such as the signed-in user), and, during a ChatKit
+/// response, the thread, the store and the client.
 ///
 /// A `#[function_tool]` receives it by declaring a `&AgentContext<C>`
 /// parameter anywhere in its list; that parameter is not part of the schema
 /// the model sees.
-#[derive(Debug)]
 pub struct AgentContext<C = ()> {
     context: C,
+    response: Option<Response<C>>,
+    client_tool_call: Mutex<Option<ClientToolCall>>,
+}
+
+struct Response<C> {
+    events: EventSender,
+    thread: ThreadHandle,
+    store: Arc<dyn Store<C>>,
+}
+
+/// A tool the client runs (`onClientTool` in ChatKit JS): setting one ends
+/// the turn with a pending `client_tool_call` item; the client's result
+/// resumes the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientToolCall {
+    /// The client tool's name.
+    pub name: String,
+    /// Its arguments.
+    pub arguments: serde_json::Map<String, Value>,
+}
+
+impl<C> std::fmt::Debug for AgentContext<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentContext")
+            .field("in_response", &self.response.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<C> AgentContext<C> {
-    /// A context wrapping the app's per-request `context`.
+    /// A context wrapping the app's per-request `context`, outside any
+    /// ChatKit response (for calling tools directly, or in tests).
     pub fn new(context: C) -> Self {
-        Self { context }
+        Self {
+            context,
+            response: None,
+            client_tool_call: Mutex::new(None),
+        }
+    }
+
+    /// A context for a ChatKit response: tools can stream to the client.
+    pub fn for_response(
+        context: C,
+        thread: ThreadHandle,
+        events: EventSender,
+        store: Arc<dyn Store<C>>,
+    ) -> Self {
+        Self {
+            context,
+            response: Some(Response {
+                events,
+                thread,
+                store,
+            }),
+            client_tool_call: Mutex::new(None),
+        }
     }
 
     /// The app's per-request context.
     pub fn context(&self) -> &C {
         &self.context
+    }
+
+    /// The thread being answered, during a ChatKit response.
+    pub fn thread(&self) -> Option<&ThreadHandle> {
+        self.response.as_ref().map(|r| &r.thread)
+    }
+
+    /// The store, during a ChatKit response.
+    pub fn store(&self) -> Option<&Arc<dyn Store<C>>> {
+        self.response.as_ref().map(|r| &r.store)
+    }
+
+    /// The event sender, during a ChatKit response.
+    pub fn events(&self) -> Option<&EventSender> {
+        self.response.as_ref().map(|r| &r.events)
+    }
+
+    /// Sends an event to the client (a progress update, a notice, a client
+    /// effect, ...). Outside a response there is no client, and nothing is sent.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn stream(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
+        match self.events() {
+            Some(events) => events.send(event).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Shows a finished widget in the thread.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn stream_widget(
+        &self,
+        widget: impl Into<WidgetRoot>,
+        copy_text: Option<String>,
+    ) -> Result<(), Cancelled> {
+        match self.events() {
+            Some(events) => events.widget(widget, copy_text).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Shows a widget whose state changes over time: the first state is
+    /// sent as a new item, each next one as the minimal updates from the
+    /// previous (text deltas, component or root replacements), and the
+    /// last state completes the item.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn stream_widget_updates<W>(
+        &self,
+        states: impl Stream<Item = W> + Send,
+        copy_text: Option<String>,
+    ) -> Result<(), Cancelled>
+    where
+        W: Into<WidgetRoot>,
+    {
+        let Some(events) = self.events() else {
+            return Ok(());
+        };
+        let mut states = std::pin::pin!(states);
+        let Some(first) = states.next().await else {
+            return Ok(());
+        };
+        let base = events.new_item_base(IdKind::Message);
+        let item_id = base.id.clone();
+        let mut item = WidgetItem {
+            base,
+            widget: first.into(),
+            copy_text,
+        };
+        events
+            .send(ThreadStreamEvent::ThreadItemAdded {
+                item: ThreadItem::Widget(item.clone()),
+            })
+            .await?;
+        while let Some(next) = states.next().await {
+            let next = next.into();
+            for update in diff_widget(&item.widget, &next) {
+                events
+                    .send(ThreadStreamEvent::ThreadItemUpdated {
+                        item_id: item_id.clone(),
+                        update: ThreadItemUpdate::from(update),
+                    })
+                    .await?;
+            }
+            item.widget = next;
+        }
+        events.item_done(ThreadItem::Widget(item)).await
+    }
+
+    /// Asks the client to run a tool (`onClientTool`): the turn ends after
+    /// this tool returns, with a pending `client_tool_call` item, and the
+    /// client's result resumes the run. One per turn; the last call wins.
+    pub fn client_tool_call(&self, name: impl Into<String>, arguments: Value) {
+        let arguments = match arguments {
+            Value::Object(map) => map,
+            Value::Null => serde_json::Map::new(),
+            other => serde_json::Map::from_iter([("value".to_owned(), other)]),
+        };
+        *self
+            .client_tool_call
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(ClientToolCall {
+            name: name.into(),
+            arguments,
+        });
+    }
+
+    /// The client tool call a tool asked for, taking it.
+    pub fn take_client_tool_call(&self) -> Option<ClientToolCall> {
+        self.client_tool_call
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 }
 

@@ -38,8 +38,10 @@
 #![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/function_tool.md")]
 
+pub mod agent;
 pub mod attachments;
 mod context;
+pub mod http;
 pub mod model;
 pub mod protocol;
 pub mod server;
@@ -51,7 +53,7 @@ pub mod tool;
 pub mod __private;
 
 pub use async_trait::async_trait;
-pub use context::AgentContext;
+pub use context::{AgentContext, ClientToolCall};
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).
 pub mod widgets {

@@ -9,9 +9,23 @@ use std::fmt;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::tool::{SchemaDialect, ToolDefinition};
+
+mod chat_completions;
+mod config;
+mod openai;
+mod scripted;
+mod transport;
+mod wire;
+
+pub use chat_completions::{ChatCompletionsModel, GEMINI_BASE_URL};
+pub use config::{
+    ConfigError, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, from_env, from_env_with,
+};
+pub use openai::{OPENAI_BASE_URL, OpenAiResponsesModel};
+pub use scripted::{ScriptedModel, ScriptedResponse};
+pub use transport::RetryPolicy;
 
 /// One model call.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -133,9 +147,15 @@ impl ModelSettings {
             temperature: other.temperature.or(self.temperature),
             top_p: other.top_p.or(self.top_p),
             max_tokens: other.max_tokens.or(self.max_tokens),
-            tool_choice: other.tool_choice.clone().or_else(|| self.tool_choice.clone()),
+            tool_choice: other
+                .tool_choice
+                .clone()
+                .or_else(|| self.tool_choice.clone()),
             parallel_tool_calls: other.parallel_tool_calls.or(self.parallel_tool_calls),
-            reasoning_effort: other.reasoning_effort.clone().or_else(|| self.reasoning_effort.clone()),
+            reasoning_effort: other
+                .reasoning_effort
+                .clone()
+                .or_else(|| self.reasoning_effort.clone()),
         }
     }
 }
@@ -299,12 +319,4 @@ pub trait Model: Send + Sync + 'static {
     /// Starts a call. Errors before the first event come back here;
     /// failures during the stream come as stream items.
     async fn stream(&self, request: ModelRequest) -> Result<ModelStream, ModelError>;
-}
-
-/// Helper for JSON values of tool arguments.
-pub(crate) fn parse_arguments(arguments: &str) -> serde_json::Map<String, Value> {
-    match serde_json::from_str(arguments) {
-        Ok(Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    }
 }

@@ -6,8 +6,10 @@ mod events;
 pub mod http;
 mod pipeline;
 mod process;
+mod shutdown;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -194,6 +196,8 @@ pub struct ChatKit<S, C> {
     pub(crate) server: Arc<S>,
     pub(crate) store: Arc<dyn Store<C>>,
     pub(crate) attachments: Option<Arc<dyn AttachmentStore<C>>>,
+    /// The streamed responses running, shared by every clone.
+    pub(crate) responses: Arc<shutdown::Responses>,
 }
 
 impl<S, C> Clone for ChatKit<S, C> {
@@ -202,6 +206,7 @@ impl<S, C> Clone for ChatKit<S, C> {
             server: Arc::clone(&self.server),
             store: Arc::clone(&self.store),
             attachments: self.attachments.clone(),
+            responses: Arc::clone(&self.responses),
         }
     }
 }
@@ -222,6 +227,7 @@ where
             server: Arc::new(server),
             store,
             attachments: None,
+            responses: Arc::default(),
         }
     }
 
@@ -241,5 +247,29 @@ where
     /// The server.
     pub fn server(&self) -> &S {
         &self.server
+    }
+
+    /// How many streamed responses are running, their cancellation
+    /// handling included.
+    pub fn running_responses(&self) -> usize {
+        self.responses.running()
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) has begun.
+    pub fn is_shutting_down(&self) -> bool {
+        self.responses.is_closed()
+    }
+
+    /// Stops streaming, for a graceful shutdown (every clone shares it).
+    ///
+    /// New streamed requests are refused at once (503, before anything is
+    /// written); running responses get up to `grace` to finish. The rest
+    /// are then cancelled as if their client had gone away
+    /// ([`handle_stream_cancelled`](ChatKitServer::handle_stream_cancelled)
+    /// stores the partial assistant messages and [`CANCELLED_MARKER`]), and
+    /// their clients receive a `stream.error` event they may retry. Returns
+    /// when every response task has ended.
+    pub async fn shutdown(&self, grace: Duration) {
+        self.responses.shutdown(grace).await;
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Map;
 use tokio::sync::mpsc;
 
 use super::events::{Envelope, EventSender, ThreadHandle};
+use super::shutdown::Phase;
 use super::{ChatKit, ChatKitServer, StreamError};
 use crate::protocol::{
     Action, AssistantMessageContent, AssistantMessageItem, Page, Thread, ThreadItem,
@@ -48,6 +49,11 @@ impl Output {
     /// Sends an event; `Err` when the client is gone.
     async fn send(&self, event: &ThreadStreamEvent) -> Result<(), ()> {
         self.tx.send(sse_frame(event)).await.map_err(|_| ())
+    }
+
+    /// Sends an event if the client has room for it now.
+    fn try_send(&self, event: &ThreadStreamEvent) {
+        let _ = self.tx.try_send(sse_frame(event));
     }
 }
 
@@ -129,6 +135,8 @@ struct Response<'a, S, C> {
 enum Failure {
     /// The client is gone.
     Disconnected,
+    /// The server is shutting down and the grace period is over.
+    Shutdown,
     /// Storing an event failed.
     Store(StoreError),
 }
@@ -223,6 +231,10 @@ where
 
     /// Sends an `error` event; the stream ends after it.
     async fn fail(&mut self, error: &StreamError) {
+        match error.source() {
+            Some(source) => tracing::warn!(error = %error, source = %source, "response failed"),
+            None => tracing::info!(error = %error, "response ended with an error event"),
+        }
         // A client that is gone needs no error.
         let _ = self.output.send(&error.to_event()).await;
         let _ = self.sync_thread().await;
@@ -284,6 +296,18 @@ fn apply_message_update(message: &mut AssistantMessageItem, update: &ThreadItemU
             annotations.insert(at, annotation.clone());
         }
         _ => {}
+    }
+}
+
+/// Completes when a shutdown cancels running responses.
+async fn cancelling(phase: &mut tokio::sync::watch::Receiver<Phase>) {
+    if phase
+        .wait_for(|phase| *phase == Phase::Cancelling)
+        .await
+        .is_err()
+    {
+        // The `ChatKit` is gone: no shutdown will come.
+        std::future::pending::<()>().await;
     }
 }
 
@@ -366,10 +390,12 @@ pub(crate) async fn drive<S, C>(
         synced_version: 0,
     };
     let mut outcome = None;
+    let mut shutdown = kit.responses.phase();
     let failure = loop {
         tokio::select! {
             biased;
             () = output.tx.closed() => break Some(Failure::Disconnected),
+            () = cancelling(&mut shutdown) => break Some(Failure::Shutdown),
             event = rx.recv() => match event {
                 Some(event) => {
                     if let Err(failure) = response.handle(event).await {
@@ -390,7 +416,7 @@ pub(crate) async fn drive<S, C>(
             Some(Err(_panic)) => response.fail(&StreamError::failed(true)).await,
         },
         Some(Failure::Store(error)) => response.fail(&StreamError::from(error)).await,
-        Some(Failure::Disconnected) => {
+        Some(failure @ (Failure::Disconnected | Failure::Shutdown)) => {
             // Stop the response first: dropping it cancels model calls and tools.
             drop(work);
             let pending = std::mem::take(&mut response.pending);
@@ -401,6 +427,13 @@ pub(crate) async fn drive<S, C>(
                 .await;
             if handle.version() > response.synced_version {
                 let _ = kit.store.save_thread(&handle.get(), &ctx).await;
+            }
+            if let Failure::Shutdown = failure {
+                tracing::info!("response cancelled by the server's shutdown");
+                // The client may retry on another replica; never wait for a slow one.
+                output.try_send(&StreamError::failed(true).to_event());
+            } else {
+                tracing::debug!("response cancelled: the client went away");
             }
         }
     }

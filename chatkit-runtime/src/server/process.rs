@@ -290,7 +290,13 @@ where
     }
 
     /// Takes the thread's lease, or answers 409 while another response runs.
+    /// During a shutdown, answers 503 instead: no new response starts.
     async fn lock(&self, thread_id: &str, ctx: &C) -> Result<ThreadLease, ServerError> {
+        if self.responses.is_closed() {
+            return Err(ServerError::unavailable(
+                "The server is shutting down; try again shortly.",
+            ));
+        }
         self.store
             .try_lock_thread(thread_id, ctx)
             .await?
@@ -331,11 +337,15 @@ where
     ) -> ProcessResult {
         let (tx, rx) = mpsc::channel(FRAME_BUFFER);
         let kit = self.clone();
-        tokio::spawn(async move {
+        let running = self.responses.start();
+        // In the request's span, so that what `respond` logs is attributed to it.
+        let task = async move {
             pipeline::drive(kit, thread, prelude, run, ctx, Output::new(tx), first).await;
             // Held until the response, and its cancellation handling, are over.
             drop(lease);
-        });
+            drop(running);
+        };
+        tokio::spawn(tracing::Instrument::in_current_span(task));
         ProcessResult::Stream(EventStream { rx })
     }
 

@@ -300,4 +300,11 @@ pub trait Store<C: Send + Sync>: Send + Sync + 'static {
         thread_id: &str,
         ctx: &C,
     ) -> Result<Option<ThreadLease>, StoreError>;
+
+    /// Whether the backend answers now, for readiness checks: cheap, and
+    /// outside any scope. The default always succeeds; stores with a backend
+    /// to reach (such as `SqliteStore` and `PostgresStore`) run a trivial query.
+    async fn health_check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -704,6 +704,14 @@ impl<C: ScopedContext> Store<C> for PostgresStore {
         // Not granted: dropping `tx` rolls back at once.
         Ok(granted.then(|| ThreadLease::new(tx)))
     }
+
+    async fn health_check(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        Ok(())
+    }
 }
 
 /// The advisory lock key of `thread_id` in `scope`: the FNV-1a 64-bit hash

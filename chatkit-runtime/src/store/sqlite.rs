@@ -545,6 +545,14 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         Ok(self.locks.try_lock(ctx.scope(), thread_id))
     }
 
+    async fn health_check(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        Ok(())
+    }
+
     async fn delete_attachment(&self, attachment_id: &str, ctx: &C) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM attachments WHERE scope = ?1 AND id = ?2")
             .bind(ctx.scope())

@@ -1,9 +1,13 @@
 //! A ChatKit backend that echoes each message back, streamed word by word,
 //! with a widget card showing what was said. It needs no API key: it is the
-//! smallest complete server, on the embedded SQLite store.
+//! smallest complete server, on the embedded SQLite store (or PostgreSQL),
+//! behind the production HTTP layer (`chatkit_runtime::http`): JWT
+//! authentication, CORS, limits, health checks, metrics and graceful
+//! shutdown, all configured from the environment.
 
 use chatkit_runtime::async_trait;
 use chatkit_runtime::attachments::LocalAttachmentStore;
+use chatkit_runtime::http::{App, Authenticator, HttpConfig, User};
 use chatkit_runtime::protocol::UserMessageItem;
 use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
 use chatkit_runtime::store::StoreError;
@@ -13,13 +17,13 @@ use chatkit_runtime::widget;
 pub struct Echo;
 
 #[async_trait]
-impl ChatKitServer<()> for Echo {
+impl ChatKitServer<User> for Echo {
     async fn respond(
         &self,
         thread: &ThreadHandle,
         input: Option<&UserMessageItem>,
         events: &EventSender,
-        _ctx: &(),
+        _user: &User,
     ) -> Result<(), StreamError> {
         let Some(message) = input else { return Ok(()) };
         let text = message.text();
@@ -47,24 +51,36 @@ impl ChatKitServer<()> for Echo {
     }
 }
 
-/// The app: the ChatKit endpoint at `/chatkit`, attachments at
-/// `/chatkit/attachments` (stored under `uploads_dir`), threads in the store
-/// at `database_url` (`sqlite://...` or `postgres://...`).
+/// The ChatKit service: threads in the store at `database_url`
+/// (`sqlite://...` or `postgres://...`), attachments stored under
+/// `uploads_dir` and served at `/chatkit/attachments`.
 ///
 /// # Errors
 /// When the database cannot be opened.
-pub async fn app(database_url: &str, uploads_dir: &str) -> Result<axum::Router, StoreError> {
+pub async fn chatkit(
+    database_url: &str,
+    uploads_dir: &str,
+) -> Result<ChatKit<Echo, User>, StoreError> {
     let store = chatkit_runtime::store::open(database_url).await?;
-    let chatkit = ChatKit::with_store(Echo, store).attachments(LocalAttachmentStore::new(
-        uploads_dir,
-        "/chatkit/attachments",
-    ));
-    let no_context =
-        |_: &axum::http::request::Parts| async { Ok::<(), std::convert::Infallible>(()) };
-    Ok(axum::Router::new()
-        .route("/chatkit", chatkit.clone().into_route())
-        .nest(
+    Ok(
+        ChatKit::with_store(Echo, store).attachments(LocalAttachmentStore::new(
+            uploads_dir,
             "/chatkit/attachments",
-            chatkit.into_attachment_routes_with(no_context),
-        ))
+        )),
+    )
+}
+
+/// The app: [`chatkit`] behind `auth` with `config`. Its router serves
+/// `POST /chatkit`, `/chatkit/attachments`, `GET /health`, `GET /ready` and
+/// `GET /metrics`.
+///
+/// # Errors
+/// When the database cannot be opened.
+pub async fn app(
+    database_url: &str,
+    uploads_dir: &str,
+    auth: impl Authenticator<User>,
+    config: HttpConfig,
+) -> Result<App<Echo, User>, StoreError> {
+    Ok(App::new(chatkit(database_url, uploads_dir).await?, auth).config(config))
 }

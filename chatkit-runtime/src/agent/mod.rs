@@ -1,0 +1,191 @@
+//! Agents: a model with instructions and tools, run in a loop that calls the
+//! tools and streams everything to ChatKit.
+
+mod history;
+mod runner;
+mod server;
+
+use std::sync::Arc;
+
+pub use history::{DefaultHistory, HistoryConverter, default_item_to_input};
+pub use runner::{RunError, RunOutcome, RunResult, Runner};
+pub use server::AgentServer;
+
+use crate::AgentContext;
+use crate::model::{Model, ModelSettings};
+use crate::tool::Tool;
+
+type InstructionsFn<C> = Arc<dyn Fn(&AgentContext<C>) -> String + Send + Sync>;
+
+/// What an agent is told: fixed text, or text computed per request (from
+/// the user, the date, ...).
+pub enum Instructions<C> {
+    /// The same text for every request.
+    Static(String),
+    /// Computed from the request's context.
+    Dynamic(InstructionsFn<C>),
+}
+
+impl<C> Clone for Instructions<C> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Static(text) => Self::Static(text.clone()),
+            Self::Dynamic(f) => Self::Dynamic(Arc::clone(f)),
+        }
+    }
+}
+
+/// A model with instructions, settings, tools and agents it may hand off to.
+///
+/// ```no_run
+/// use chatkit_runtime::agent::Agent;
+/// use chatkit_runtime::function_tool;
+/// use chatkit_runtime::model::ScriptedModel;
+///
+/// /// Look up the weather in a city.
+/// #[function_tool]
+/// async fn get_weather(city: String) -> String {
+///     format!("Sunny in {city}")
+/// }
+///
+/// let agent: Agent<()> = Agent::new("assistant", ScriptedModel::new())
+///     .instructions("You are a helpful assistant.")
+///     .tool(get_weather::tool());
+/// ```
+pub struct Agent<C = ()> {
+    pub(crate) name: String,
+    pub(crate) instructions: Instructions<C>,
+    pub(crate) model: Arc<dyn Model>,
+    pub(crate) settings: ModelSettings,
+    pub(crate) tools: Vec<Arc<dyn Tool<C>>>,
+    pub(crate) handoffs: Vec<Handoff<C>>,
+}
+
+impl<C> Clone for Agent<C> {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name.clone(),
+            instructions: self.instructions.clone(),
+            model: Arc::clone(&self.model),
+            settings: self.settings.clone(),
+            tools: self.tools.clone(),
+            handoffs: self.handoffs.clone(),
+        }
+    }
+}
+
+/// Another agent this one may transfer the conversation to, offered to the
+/// model as a `transfer_to_<name>` tool.
+pub struct Handoff<C> {
+    pub(crate) agent: Arc<Agent<C>>,
+    pub(crate) description: String,
+}
+
+impl<C> Clone for Handoff<C> {
+    fn clone(&self) -> Self {
+        Self {
+            agent: Arc::clone(&self.agent),
+            description: self.description.clone(),
+        }
+    }
+}
+
+impl<C> Handoff<C> {
+    /// The tool name the model calls to hand off.
+    pub fn tool_name(&self) -> String {
+        let name: String = self
+            .agent
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("transfer_to_{name}")
+    }
+}
+
+impl<C: Send + Sync + 'static> Agent<C> {
+    /// An agent named `name` answering with `model`, without instructions or tools.
+    pub fn new(name: impl Into<String>, model: impl Model) -> Self {
+        Self::with_model(name, Arc::new(model))
+    }
+
+    /// An agent with a shared model.
+    pub fn with_model(name: impl Into<String>, model: Arc<dyn Model>) -> Self {
+        Self {
+            name: name.into(),
+            instructions: Instructions::Static(String::new()),
+            model,
+            settings: ModelSettings::default(),
+            tools: Vec::new(),
+            handoffs: Vec::new(),
+        }
+    }
+
+    /// The agent's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sets fixed instructions.
+    #[must_use]
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Instructions::Static(instructions.into());
+        self
+    }
+
+    /// Sets instructions computed per request.
+    #[must_use]
+    pub fn dynamic_instructions(
+        mut self,
+        instructions: impl Fn(&AgentContext<C>) -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.instructions = Instructions::Dynamic(Arc::new(instructions));
+        self
+    }
+
+    /// Sets the model settings.
+    #[must_use]
+    pub fn settings(mut self, settings: ModelSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Adds a tool.
+    #[must_use]
+    pub fn tool(mut self, tool: impl Tool<C>) -> Self {
+        self.tools.push(Arc::new(tool));
+        self
+    }
+
+    /// Adds a shared tool.
+    #[must_use]
+    pub fn shared_tool(mut self, tool: Arc<dyn Tool<C>>) -> Self {
+        self.tools.push(tool);
+        self
+    }
+
+    /// Lets the agent hand the conversation to `agent`, which the model is
+    /// told is for `description`.
+    #[must_use]
+    pub fn handoff(mut self, agent: Agent<C>, description: impl Into<String>) -> Self {
+        self.handoffs.push(Handoff {
+            agent: Arc::new(agent),
+            description: description.into(),
+        });
+        self
+    }
+
+    /// The instructions for this request.
+    pub fn instructions_for(&self, ctx: &AgentContext<C>) -> String {
+        match &self.instructions {
+            Instructions::Static(text) => text.clone(),
+            Instructions::Dynamic(f) => f(ctx),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Choosing a model from environment variables.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::Model;
+use super::chat_completions::ChatCompletionsModel;
+use super::openai::OpenAiResponsesModel;
+use super::transport::ApiKey;
+
+/// The model [`from_env`] uses with OpenAI when `CHATKIT_MODEL` is unset.
+pub const DEFAULT_OPENAI_MODEL: &str = "gpt-4.1-mini";
+/// The model [`from_env`] uses with Gemini when `CHATKIT_MODEL` is unset.
+pub const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
+
+/// A model configuration that cannot work. Its text names the variable at
+/// fault and never holds an API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required variable is unset or empty.
+    Missing {
+        /// The variable.
+        variable: &'static str,
+        /// Why it is needed.
+        reason: String,
+    },
+    /// A variable has a value that cannot be used.
+    Invalid {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong with it (never the value of a secret).
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// The variable at fault.
+    pub fn variable(&self) -> &'static str {
+        match self {
+            Self::Missing { variable, .. } | Self::Invalid { variable, .. } => variable,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing { variable, reason } => write!(f, "{variable} is not set: {reason}"),
+            Self::Invalid { variable, reason } => write!(f, "{variable} is invalid: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The model the environment asks for.
+///
+/// | Variable | Meaning |
+/// |---|---|
+/// | `LLM_PROVIDER` | `openai` (the default: the Responses API), `gemini` (Gemini's OpenAI-compatible Chat Completions endpoint) or `openai-compatible` (Chat Completions at `OPENAI_BASE_URL`: LiteLLM, Ollama, vLLM, …) |
+/// | `OPENAI_API_KEY` | required for `openai`, optional for `openai-compatible` |
+/// | `OPENAI_BASE_URL` | optional for `openai` (another Responses server), required for `openai-compatible`, e.g. `http://localhost:11434/v1` |
+/// | `GEMINI_API_KEY` | required for `gemini` |
+/// | `CHATKIT_MODEL` | the model; defaults to [`DEFAULT_OPENAI_MODEL`] or [`DEFAULT_GEMINI_MODEL`], required for `openai-compatible` |
+///
+/// Empty variables count as unset.
+///
+/// ```no_run
+/// let model = chatkit_runtime::model::from_env()?;
+/// println!("using {}", model.name());
+/// # Ok::<(), chatkit_runtime::model::ConfigError>(())
+/// ```
+///
+/// # Errors
+/// A [`ConfigError`] naming the variable that is missing or invalid.
+pub fn from_env() -> Result<Arc<dyn Model>, ConfigError> {
+    from_env_with(|name| std::env::var(name).ok())
+}
+
+/// [`from_env`] with the variables read from `lookup` rather than the
+/// process environment (for tests, or a configuration file).
+///
+/// ```
+/// use chatkit_runtime::model::from_env_with;
+/// use chatkit_runtime::tool::SchemaDialect;
+///
+/// let model = from_env_with(|name| match name {
+///     "LLM_PROVIDER" => Some("gemini".into()),
+///     "GEMINI_API_KEY" => Some("my-key".into()),
+///     _ => None,
+/// })
+/// .unwrap();
+/// assert_eq!(model.name(), "gemini-2.5-flash");
+/// assert_eq!(model.schema_dialect(), SchemaDialect::Gemini);
+/// ```
+///
+/// # Errors
+/// A [`ConfigError`] naming the variable that is missing or invalid.
+pub fn from_env_with(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Arc<dyn Model>, ConfigError> {
+    let get = |name: &str| {
+        lookup(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let provider = get("LLM_PROVIDER").unwrap_or_else(|| "openai".to_owned());
+    let model = get("CHATKIT_MODEL");
+    match provider.to_ascii_lowercase().as_str() {
+        "openai" => {
+            let key = required_key(
+                get("OPENAI_API_KEY"),
+                "OPENAI_API_KEY",
+                "LLM_PROVIDER=openai",
+            )?;
+            let mut built = OpenAiResponsesModel::new(
+                key,
+                model.unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+            );
+            if let Some(url) = get("OPENAI_BASE_URL") {
+                built = built.base_url(check_url(&url, "OPENAI_BASE_URL")?);
+            }
+            Ok(Arc::new(built))
+        }
+        "gemini" => {
+            let key = required_key(
+                get("GEMINI_API_KEY"),
+                "GEMINI_API_KEY",
+                "LLM_PROVIDER=gemini",
+            )?;
+            Ok(Arc::new(ChatCompletionsModel::gemini(
+                key,
+                model.unwrap_or_else(|| DEFAULT_GEMINI_MODEL.to_owned()),
+            )))
+        }
+        "openai-compatible" | "openai_compatible" | "compatible" => {
+            let url = get("OPENAI_BASE_URL").ok_or_else(|| ConfigError::Missing {
+                variable: "OPENAI_BASE_URL",
+                reason: "LLM_PROVIDER=openai-compatible needs the server's API URL, such as \
+                         http://localhost:11434/v1"
+                    .to_owned(),
+            })?;
+            let url = check_url(&url, "OPENAI_BASE_URL")?;
+            let model = model.ok_or_else(|| ConfigError::Missing {
+                variable: "CHATKIT_MODEL",
+                reason: "LLM_PROVIDER=openai-compatible needs the name of the model to use"
+                    .to_owned(),
+            })?;
+            let key = match get("OPENAI_API_KEY") {
+                Some(key) => Some(required_key(Some(key), "OPENAI_API_KEY", "")?),
+                None => None,
+            };
+            Ok(Arc::new(ChatCompletionsModel::compatible(
+                url,
+                key.as_deref(),
+                model,
+            )))
+        }
+        _ => Err(ConfigError::Invalid {
+            variable: "LLM_PROVIDER",
+            reason: format!(
+                "`{provider}` is not a provider; use `openai`, `gemini` or `openai-compatible`"
+            ),
+        }),
+    }
+}
+
+fn required_key(
+    key: Option<String>,
+    variable: &'static str,
+    needed_by: &str,
+) -> Result<String, ConfigError> {
+    let key = key.ok_or_else(|| ConfigError::Missing {
+        variable,
+        reason: format!("{needed_by} needs an API key"),
+    })?;
+    match ApiKey::new(key.as_str()) {
+        Some(api_key) if api_key.is_valid_header() => Ok(key),
+        _ => Err(ConfigError::Invalid {
+            variable,
+            reason: "the key has characters not allowed in an HTTP header (a line break or a \
+                     control character?)"
+                .to_owned(),
+        }),
+    }
+}
+
+fn check_url(url: &str, variable: &'static str) -> Result<String, ConfigError> {
+    let valid = url.parse::<http::Uri>().ok().is_some_and(|uri| {
+        matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some()
+    });
+    if valid {
+        Ok(url.to_owned())
+    } else {
+        Err(ConfigError::Invalid {
+            variable,
+            reason: if url.contains('@') {
+                "not an http:// or https:// URL".to_owned()
+            } else {
+                format!("`{url}` is not an http:// or https:// URL")
+            },
+        })
+    }
+}
