@@ -3,6 +3,8 @@
 //! unknown), handoffs, client tool calls, reasoning, citations, limits,
 //! errors and cancellation. Every event is checked by the reference's types.
 
+#[path = "support/mock_openai.rs"]
+mod mock_openai;
 #[path = "support/protocol_oracle.rs"]
 mod protocol_oracle;
 
@@ -28,10 +30,13 @@ use tower::ServiceExt as _;
 
 type User = String;
 
+/// Scripted answers, in order.
+type Script = Arc<Mutex<VecDeque<Result<Vec<ModelEvent>, ModelError>>>>;
+
 /// A model that answers from a script and records what it was asked.
 #[derive(Clone, Default)]
 struct TestModel {
-    script: Arc<Mutex<VecDeque<Result<Vec<ModelEvent>, ModelError>>>>,
+    script: Script,
     requests: Arc<Mutex<Vec<ModelRequest>>>,
 }
 
@@ -144,16 +149,19 @@ async fn forever() -> String {
     "never".to_owned()
 }
 
+type Runs = Arc<Mutex<Vec<(User, Usage, String)>>>;
+type Seen = Arc<Mutex<Vec<(String, &'static str, Value)>>>;
+
 struct App {
     router: axum::Router,
     store: Arc<dyn Store<User>>,
-    runs: Arc<Mutex<Vec<(User, Usage, String)>>>,
-    seen: Arc<Mutex<Vec<(String, &'static str, Value)>>>,
+    runs: Runs,
+    seen: Seen,
 }
 
 fn serve(agent: Agent<User>, runner: Runner) -> App {
     let store: Arc<dyn Store<User>> = Arc::new(MemoryStore::new());
-    let runs: Arc<Mutex<Vec<(User, Usage, String)>>> = Arc::default();
+    let runs: Runs = Arc::default();
     let record = runs.clone();
     let server = AgentServer::new(agent, Arc::clone(&store))
         .runner(runner)
@@ -703,5 +711,65 @@ async fn tools_can_stream_a_widget_that_changes() {
         &json!({"type": "widget.streaming_text.value_delta", "component_id": "n", "delta": "n", "done": false})
     );
     assert_eq!(widget_updates[1]["type"], "widget.component.updated");
+    app.check_with_reference();
+}
+
+fn chunk(delta: Value) -> Value {
+    json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "finish_reason": null}]})
+}
+
+/// The whole path over real HTTP: a Chat Completions server streaming a tool
+/// call split across deltas, the tool, the second call, the ChatKit events.
+#[tokio::test]
+async fn an_agent_on_a_chat_completions_server_over_http() {
+    use mock_openai::{MockOpenAi, Reply};
+    let mock = MockOpenAi::start().await;
+    mock.push_chat(Reply::chat([
+        chunk(json!({"role": "assistant", "content": ""})),
+        chunk(json!({"tool_calls": [{"index": 0, "id": "call_a", "type": "function", "function": {"name": "add_task", "arguments": ""}}]})),
+        chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"title\""}}]})),
+        chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": ": \"Call mom\"}"}}]})),
+        json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
+    ]));
+    mock.push_chat(Reply::chat([
+        chunk(json!({"content": "Added "})),
+        chunk(json!({"content": "it."})),
+        json!({"id": "chatcmpl-2", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}),
+    ]));
+    let model = chatkit_runtime::model::ChatCompletionsModel::compatible(
+        mock.base_url(),
+        Some("sk-test"),
+        "local-model",
+    );
+    let app = serve(
+        Agent::new("assistant", model)
+            .instructions("Manage tasks.")
+            .tool(add_task::tool()),
+        Runner::new(),
+    );
+    let (_, events) = app.ask("remind me to call mom").await;
+    let done: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done")
+        .map(|e| e["item"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(done, ["user_message", "widget", "assistant_message"]);
+    assert_eq!(
+        events.last().unwrap()["item"]["content"][0]["text"],
+        "Added it."
+    );
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2);
+    let second = &requests[1].body;
+    let messages = second["messages"].as_array().unwrap();
+    let tool_message = messages.iter().find(|m| m["role"] == "tool").unwrap();
+    assert_eq!(tool_message["tool_call_id"], "call_a");
+    assert!(
+        tool_message["content"]
+            .as_str()
+            .unwrap()
+            .contains("Call mom")
+    );
+    assert_eq!(requests[0].body["tools"][0]["function"]["name"], "add_task");
     app.check_with_reference();
 }

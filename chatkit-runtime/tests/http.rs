@@ -4,6 +4,7 @@
 #[path = "support/http_server.rs"]
 mod http_server;
 
+use std::future::IntoFuture as _;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -868,7 +869,7 @@ async fn health_readiness_and_metrics() {
 #[tokio::test]
 async fn graceful_shutdown_cancels_open_streams_and_stores_their_partial_answers() {
     let config = relaxed()
-        .shutdown_grace(Duration::from_millis(300))
+        .shutdown_grace(Duration::from_millis(1000))
         .keep_alive(None);
     let mut server = TestServer::start(jwt().build().unwrap(), config).await;
     let alice = token("alice");
@@ -890,7 +891,9 @@ async fn graceful_shutdown_cancels_open_streams_and_stores_their_partial_answers
             );
         tokio::spawn(async move { read(request.send().await.unwrap()).await })
     };
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    while server.chatkit.running_responses() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 
     let started = std::time::Instant::now();
     let reading = tokio::spawn(async move {
@@ -902,7 +905,7 @@ async fn graceful_shutdown_cancels_open_streams_and_stores_their_partial_answers
     });
     server.shutdown(Duration::from_secs(10)).await.unwrap();
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 
     // The open stream ended with a retryable error, after its partial text.
@@ -1150,4 +1153,29 @@ async fn an_authenticated_user_cannot_reach_another_users_data() {
     )
     .await;
     assert!(still_there.is_ok());
+}
+
+#[tokio::test]
+async fn readiness_queries_a_real_sqlite_store() {
+    use chatkit_runtime::http::App;
+    use chatkit_runtime::server::ChatKit;
+    use chatkit_runtime::store::SqliteStore;
+
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let pool = store.pool().clone();
+    let app = App::new(ChatKit::new(Bot::default(), store), jwt().build().unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/ready", listener.local_addr().unwrap());
+    let server = tokio::spawn(axum::serve(listener, app.router()).into_future());
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
+    // The database goes away.
+    pool.close().await;
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["checks"]["store"],
+        "unavailable"
+    );
+    server.abort();
 }

@@ -1,5 +1,49 @@
 //! Agents: a model with instructions and tools, run in a loop that calls the
 //! tools and streams everything to ChatKit.
+//!
+//! A complete agent server: two tools, one of which shows a widget, a model
+//! chosen from the environment (`LLM_PROVIDER`, `OPENAI_API_KEY`, ...), and
+//! threads in SQLite.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use chatkit_runtime::agent::{Agent, AgentServer, Runner};
+//! use chatkit_runtime::server::ChatKit;
+//! use chatkit_runtime::{AgentContext, function_tool, model, store, widget};
+//!
+//! /// Look up the weather in a city, and show it as a card.
+//! #[function_tool]
+//! async fn get_weather(ctx: &AgentContext<()>, city: String) -> Result<String, std::io::Error> {
+//!     let (temperature, condition) = (21, "Sunny");
+//!     let card = widget! {
+//!         Card {
+//!             Title { value: city.clone() }
+//!             Row { gap: 2, Text { value: format!("{temperature}°C"), size: "xl" } Caption { value: condition } }
+//!         }
+//!     };
+//!     ctx.stream_widget(card, Some(format!("{city}: {temperature}°C"))).await.ok();
+//!     Ok(format!("{city}: {temperature}°C, {condition}. The card is shown; do not repeat it."))
+//! }
+//!
+//! /// Convert Celsius to Fahrenheit.
+//! #[function_tool]
+//! async fn to_fahrenheit(celsius: f64) -> f64 {
+//!     celsius * 9.0 / 5.0 + 32.0
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let store = store::open_from_env::<()>().await?;
+//!     let agent = Agent::with_model("weather", model::from_env()?)
+//!         .instructions("You answer questions about the weather.")
+//!         .tool(get_weather::tool())
+//!         .tool(to_fahrenheit::tool());
+//!     let server = AgentServer::new(agent, Arc::clone(&store)).runner(Runner::new().max_turns(6));
+//!     let app = axum::Router::new().route("/chatkit", ChatKit::with_store(server, store).into_route());
+//!     axum::serve(tokio::net::TcpListener::bind("127.0.0.1:8000").await?, app).await?;
+//!     Ok(())
+//! }
+//! ```
 
 mod history;
 mod runner;

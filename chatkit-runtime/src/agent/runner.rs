@@ -153,7 +153,7 @@ impl Runner {
         self
     }
 
-    /// Shows a progress line for each tool call.
+    /// Shows each tool call as a task item: running, then done.
     #[must_use]
     pub fn tool_progress(mut self, show: bool) -> Self {
         self.tool_progress = show;
@@ -331,16 +331,15 @@ impl Runner {
                 match job {
                     Job::Done(text) => Ok(vec![ContentPart::Text { text }]),
                     Job::Run(tool, call) => {
-                        if progress {
-                            ctx.stream(ThreadStreamEvent::ProgressUpdate {
-                                icon: Some(widget_dsl::IconName::Bolt),
-                                text: format!("Running {}…", tool.name()),
-                            })
-                            .await?;
-                        }
-                        let started = Instant::now();
+                        let task = if progress {
+                            Some(ToolTask::start(ctx, tool.name()).await?)
+                        } else {
+                            None
+                        };
                         let output = tool.call(ctx, &call.arguments).await;
-                        let _elapsed = started.elapsed();
+                        if let Some(task) = task {
+                            task.finish(ctx, output.is_error()).await?;
+                        }
                         Ok(model_content(
                             &output,
                             tool.error_visibility().unwrap_or(visibility),
@@ -383,6 +382,55 @@ impl Runner {
             }))
             .await?;
         Ok(call_id)
+    }
+}
+
+/// A task item showing a tool call's progress.
+struct ToolTask {
+    item: crate::protocol::TaskItem,
+    name: String,
+}
+
+impl ToolTask {
+    async fn start<C>(ctx: &AgentContext<C>, name: &str) -> Result<Self, Cancelled> {
+        let base = match ctx.events() {
+            Some(events) => events.new_item_base(IdKind::Task),
+            None => crate::protocol::ItemBase::new(crate::store::generate_id(IdKind::Task), ""),
+        };
+        let item = crate::protocol::TaskItem {
+            base,
+            task: Task::Custom {
+                status_indicator: StatusIndicator::Loading,
+                title: Some(format!("Running {name}")),
+                icon: Some(widget_dsl::IconName::Bolt),
+                content: None,
+            },
+        };
+        ctx.stream(ThreadStreamEvent::ThreadItemAdded {
+            item: ThreadItem::Task(item.clone()),
+        })
+        .await?;
+        Ok(Self {
+            item,
+            name: name.to_owned(),
+        })
+    }
+
+    async fn finish<C>(mut self, ctx: &AgentContext<C>, failed: bool) -> Result<(), Cancelled> {
+        self.item.task = Task::Custom {
+            status_indicator: StatusIndicator::Complete,
+            title: Some(if failed {
+                format!("{} failed", self.name)
+            } else {
+                format!("Ran {}", self.name)
+            }),
+            icon: Some(widget_dsl::IconName::Bolt),
+            content: None,
+        };
+        ctx.stream(ThreadStreamEvent::ThreadItemDone {
+            item: ThreadItem::Task(self.item),
+        })
+        .await
     }
 }
 

@@ -381,7 +381,7 @@ impl Authenticator<User> for Auth {
 
     fn request_headers(&self) -> Vec<HeaderName> {
         match self {
-            Self::Jwt(auth) => Authenticator::<User>::request_headers(auth),
+            Self::Jwt(auth) => auth.request_headers(),
             Self::DevHeader(auth) => auth.request_headers(),
             Self::Anonymous(auth) => auth.request_headers(),
         }
@@ -389,7 +389,7 @@ impl Authenticator<User> for Auth {
 
     fn describe(&self) -> String {
         match self {
-            Self::Jwt(auth) => Authenticator::<User>::describe(auth),
+            Self::Jwt(auth) => auth.describe(),
             Self::DevHeader(auth) => auth.describe(),
             Self::Anonymous(auth) => auth.describe(),
         }
@@ -397,7 +397,7 @@ impl Authenticator<User> for Auth {
 
     fn startup_warning(&self) -> Option<String> {
         match self {
-            Self::Jwt(auth) => Authenticator::<User>::startup_warning(auth),
+            Self::Jwt(auth) => auth.startup_warning(),
             Self::DevHeader(auth) => auth.startup_warning(),
             Self::Anonymous(auth) => auth.startup_warning(),
         }

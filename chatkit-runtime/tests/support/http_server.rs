@@ -267,6 +267,7 @@ pub struct TestServer {
     pub store: Arc<FlakyStore>,
     pub bot: Bot,
     pub metrics: Metrics,
+    pub chatkit: ChatKit<Bot, User>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     uploads: PathBuf,
@@ -329,6 +330,7 @@ impl TestServer {
             .attachments(LocalAttachmentStore::new(&uploads, "/chatkit/attachments"));
         let app = App::new(chatkit, auth).config(config);
         let metrics = app.metrics().clone();
+        let handle = app.chatkit().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -341,6 +343,7 @@ impl TestServer {
             store,
             bot,
             metrics,
+            chatkit: handle,
             stop: Some(stop),
             task: Some(task),
             uploads,
