@@ -6,7 +6,10 @@ use futures::{Stream, StreamExt as _};
 use serde_json::Value;
 use widget_dsl::{WidgetRoot, diff_widget};
 
-use crate::protocol::{ThreadItem, ThreadItemUpdate, ThreadStreamEvent, WidgetItem};
+use crate::protocol::{
+    Task, ThreadItem, ThreadItemUpdate, ThreadStreamEvent, WidgetItem, Workflow, WorkflowItem,
+    WorkflowKind, WorkflowSummary,
+};
 use crate::server::{Cancelled, EventSender, ThreadHandle};
 use crate::store::{IdKind, Store};
 
@@ -173,6 +176,36 @@ impl<C> AgentContext<C> {
         events.item_done(ThreadItem::Widget(item)).await
     }
 
+    /// Starts a workflow (a group of tasks shown as one item, such as "steps
+    /// taken"): the client sees it grow as tasks are added and updated, and it
+    /// is stored when ended.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn start_workflow(&self, kind: WorkflowKind) -> Result<WorkflowHandle, Cancelled> {
+        let base = match self.events() {
+            Some(events) => events.new_item_base(IdKind::Workflow),
+            None => crate::protocol::ItemBase::new(crate::store::generate_id(IdKind::Workflow), ""),
+        };
+        let item = WorkflowItem {
+            base,
+            workflow: Workflow {
+                kind,
+                tasks: Vec::new(),
+                summary: None,
+                expanded: true,
+            },
+        };
+        self.stream(ThreadStreamEvent::ThreadItemAdded {
+            item: ThreadItem::Workflow(item.clone()),
+        })
+        .await?;
+        Ok(WorkflowHandle {
+            item,
+            events: self.events().cloned(),
+        })
+    }
+
     /// Asks the client to run a tool (`onClientTool`): the turn ends after
     /// this tool returns, with a pending `client_tool_call` item, and the
     /// client's result resumes the run. One per turn; the last call wins.
@@ -203,5 +236,75 @@ impl<C> AgentContext<C> {
 impl Default for AgentContext<()> {
     fn default() -> Self {
         Self::new(())
+    }
+}
+
+/// A workflow being shown: add and update its tasks, then end it.
+#[derive(Debug)]
+pub struct WorkflowHandle {
+    item: WorkflowItem,
+    events: Option<EventSender>,
+}
+
+impl WorkflowHandle {
+    async fn send(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
+        match &self.events {
+            Some(events) => events.send(event).await,
+            None => Ok(()),
+        }
+    }
+
+    /// The workflow's item id.
+    pub fn id(&self) -> &str {
+        &self.item.base.id
+    }
+
+    /// Adds a task; returns its index.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn add_task(&mut self, task: Task) -> Result<usize, Cancelled> {
+        self.item.workflow.tasks.push(task.clone());
+        let index = self.item.workflow.tasks.len() - 1;
+        self.send(ThreadStreamEvent::ThreadItemUpdated {
+            item_id: self.item.base.id.clone(),
+            update: ThreadItemUpdate::WorkflowTaskAdded {
+                task_index: index as u32,
+                task,
+            },
+        })
+        .await?;
+        Ok(index)
+    }
+
+    /// Replaces the task at `index` (to change its status or text); an
+    /// index past the end is ignored.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn update_task(&mut self, index: usize, task: Task) -> Result<(), Cancelled> {
+        let Some(slot) = self.item.workflow.tasks.get_mut(index) else {
+            return Ok(());
+        };
+        *slot = task.clone();
+        self.send(ThreadStreamEvent::ThreadItemUpdated {
+            item_id: self.item.base.id.clone(),
+            update: ThreadItemUpdate::WorkflowTaskUpdated {
+                task_index: index as u32,
+                task,
+            },
+        })
+        .await
+    }
+
+    /// Ends the workflow, collapsed under `summary`, and stores it.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn end(mut self, summary: Option<WorkflowSummary>) -> Result<(), Cancelled> {
+        self.item.workflow.summary = summary;
+        self.item.workflow.expanded = false;
+        let item = ThreadItem::Workflow(self.item.clone());
+        self.send(ThreadStreamEvent::ThreadItemDone { item }).await
     }
 }

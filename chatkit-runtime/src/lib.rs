@@ -53,7 +53,7 @@ pub mod tool;
 pub mod __private;
 
 pub use async_trait::async_trait;
-pub use context::{AgentContext, ClientToolCall};
+pub use context::{AgentContext, ClientToolCall, WorkflowHandle};
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).
 pub mod widgets {

@@ -773,3 +773,63 @@ async fn an_agent_on_a_chat_completions_server_over_http() {
     assert_eq!(requests[0].body["tools"][0]["function"]["name"], "add_task");
     app.check_with_reference();
 }
+
+#[tokio::test]
+async fn tools_can_show_their_steps_as_a_workflow() {
+    use chatkit_runtime::protocol::{StatusIndicator, Task, WorkflowKind, WorkflowSummary};
+
+    /// Imports a file, step by step.
+    #[function_tool]
+    async fn import(ctx: &AgentContext<User>) -> String {
+        let step = |title: &str, status| Task::Custom {
+            status_indicator: status,
+            title: Some(title.to_owned()),
+            icon: None,
+            content: None,
+        };
+        let Ok(mut workflow) = ctx.start_workflow(WorkflowKind::Custom).await else {
+            return "cancelled".into();
+        };
+        let read = workflow
+            .add_task(step("Reading", StatusIndicator::Loading))
+            .await
+            .unwrap_or(0);
+        let _ = workflow
+            .update_task(read, step("Read 3 rows", StatusIndicator::Complete))
+            .await;
+        let _ = workflow
+            .add_task(step("Saved", StatusIndicator::Complete))
+            .await;
+        let _ = workflow
+            .end(Some(WorkflowSummary::Custom {
+                title: "Imported 3 rows".into(),
+                icon: None,
+            }))
+            .await;
+        "imported".to_owned()
+    }
+    let model = TestModel::new([vec![call("i", "import", json!({}))], vec![text("Done")]]);
+    let app = serve(
+        Agent::new("assistant", model).tool(import::tool()),
+        Runner::new(),
+    );
+    let (thread_id, events) = app.ask("import").await;
+    assert_eq!(
+        updates(&events)[..3],
+        [
+            "workflow.task.added",
+            "workflow.task.updated",
+            "workflow.task.added"
+        ]
+    );
+    let workflow = app
+        .items(&thread_id)
+        .await
+        .into_iter()
+        .find(|i| i["type"] == "workflow")
+        .unwrap();
+    assert_eq!(workflow["workflow"]["summary"]["title"], "Imported 3 rows");
+    assert_eq!(workflow["workflow"]["tasks"][0]["title"], "Read 3 rows");
+    assert_eq!(workflow["workflow"]["tasks"].as_array().unwrap().len(), 2);
+    app.check_with_reference();
+}

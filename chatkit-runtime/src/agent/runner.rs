@@ -28,6 +28,7 @@ pub struct Runner {
     tool_concurrency: Option<usize>,
     error_visibility: ErrorVisibility,
     tool_progress: bool,
+    metrics: Option<crate::http::Metrics>,
 }
 
 impl Default for Runner {
@@ -37,6 +38,7 @@ impl Default for Runner {
             tool_concurrency: None,
             error_visibility: ErrorVisibility::Redacted,
             tool_progress: false,
+            metrics: None,
         }
     }
 }
@@ -153,6 +155,14 @@ impl Runner {
         self
     }
 
+    /// Counts tool calls and model calls (with their durations) in `metrics`,
+    /// which the HTTP layer serves at `/metrics`.
+    #[must_use]
+    pub fn metrics(mut self, metrics: crate::http::Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
     /// Shows each tool call as a task item: running, then done.
     #[must_use]
     pub fn tool_progress(mut self, show: bool) -> Self {
@@ -245,6 +255,24 @@ impl Runner {
         request: ModelRequest,
         ctx: &AgentContext<C>,
     ) -> Result<ModelResponse, RunError> {
+        let started = Instant::now();
+        let result = self.stream_model(agent, request, ctx).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.record_model_call(
+                agent.model.name(),
+                started.elapsed(),
+                !matches!(result, Err(RunError::Model(_))),
+            );
+        }
+        result
+    }
+
+    async fn stream_model<C: Send + Sync + 'static>(
+        &self,
+        agent: &Agent<C>,
+        request: ModelRequest,
+        ctx: &AgentContext<C>,
+    ) -> Result<ModelResponse, RunError> {
         let mut stream = agent.model.stream(request).await.map_err(RunError::Model)?;
         let mut out = Emitter::new(ctx);
         let mut response = ModelResponse::default();
@@ -326,6 +354,7 @@ impl Runner {
         let limit = self.tool_concurrency.unwrap_or(jobs.len().max(1));
         let visibility = self.error_visibility;
         let progress = self.tool_progress;
+        let metrics = self.metrics.as_ref();
         let outputs: Vec<Result<Vec<ContentPart>, Cancelled>> = stream::iter(jobs)
             .map(|job| async move {
                 match job {
@@ -336,7 +365,15 @@ impl Runner {
                         } else {
                             None
                         };
+                        let started = Instant::now();
                         let output = tool.call(ctx, &call.arguments).await;
+                        if let Some(metrics) = metrics {
+                            metrics.record_tool_call(
+                                tool.name(),
+                                started.elapsed(),
+                                !output.is_error(),
+                            );
+                        }
                         if let Some(task) = task {
                             task.finish(ctx, output.is_error()).await?;
                         }
