@@ -203,3 +203,57 @@ fn check_url(url: &str, variable: &'static str) -> Result<String, ConfigError> {
         })
     }
 }
+
+/// Which model [`from_env_or_offline`] chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelSource {
+    /// A provider configured in the environment.
+    Configured,
+    /// The offline model: no provider is configured at all.
+    Offline,
+}
+
+/// The model configured in the environment, as [`from_env`]; when nothing
+/// is configured (no `LLM_PROVIDER`, no `OPENAI_API_KEY`, no
+/// `GEMINI_API_KEY`), `offline()` instead, such as a [`CommandModel`](super::CommandModel).
+/// A half-configured provider is an error, never a silent fallback.
+///
+/// # Errors
+/// As [`from_env`], when a provider is configured.
+pub fn from_env_or_offline(
+    offline: impl FnOnce() -> Arc<dyn Model>,
+) -> Result<(Arc<dyn Model>, ModelSource), ConfigError> {
+    from_env_or_offline_with(|name| std::env::var(name).ok(), offline)
+}
+
+/// [`from_env_or_offline`] with the variables read from `lookup`.
+///
+/// # Errors
+/// As [`from_env_with`], when a provider is configured.
+pub fn from_env_or_offline_with(
+    lookup: impl Fn(&str) -> Option<String>,
+    offline: impl FnOnce() -> Arc<dyn Model>,
+) -> Result<(Arc<dyn Model>, ModelSource), ConfigError> {
+    let set = |name: &str| lookup(name).is_some_and(|value| !value.trim().is_empty());
+    if !set("LLM_PROVIDER") && !set("OPENAI_API_KEY") && !set("GEMINI_API_KEY") {
+        return Ok((offline(), ModelSource::Offline));
+    }
+    from_env_with(lookup).map(|model| (model, ModelSource::Configured))
+}
+
+#[cfg(test)]
+mod offline_tests {
+    use super::*;
+
+    #[test]
+    fn offline_only_when_nothing_is_configured() {
+        let offline = || -> Arc<dyn Model> { Arc::new(crate::model::CommandModel::new("offline")) };
+        let (model, source) = from_env_or_offline_with(|_| None, offline).unwrap();
+        assert_eq!((model.name(), source), ("offline", ModelSource::Offline));
+        let env = |name: &str| (name == "OPENAI_API_KEY").then(|| "sk-test".to_owned());
+        let (_, source) = from_env_or_offline_with(env, offline).unwrap();
+        assert_eq!(source, ModelSource::Configured);
+        let half = |name: &str| (name == "LLM_PROVIDER").then(|| "gemini".to_owned());
+        assert!(from_env_or_offline_with(half, offline).is_err());
+    }
+}

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::tool::{SchemaDialect, ToolDefinition};
 
 mod chat_completions;
+mod command;
 mod config;
 mod openai;
 mod scripted;
@@ -20,8 +21,10 @@ mod transport;
 mod wire;
 
 pub use chat_completions::{ChatCompletionsModel, GEMINI_BASE_URL};
+pub use command::CommandModel;
 pub use config::{
-    ConfigError, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, from_env, from_env_with,
+    ConfigError, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, ModelSource, from_env,
+    from_env_or_offline, from_env_or_offline_with, from_env_with,
 };
 pub use openai::{OPENAI_BASE_URL, OpenAiResponsesModel};
 pub use scripted::{ScriptedModel, ScriptedResponse};
