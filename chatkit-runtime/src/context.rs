@@ -24,6 +24,7 @@ pub struct AgentContext<C = ()> {
     context: C,
     response: Option<Response<C>>,
     client_tool_call: Mutex<Option<ClientToolCall>>,
+    extensions: axum::http::Extensions,
 }
 
 struct Response<C> {
@@ -59,6 +60,7 @@ impl<C> AgentContext<C> {
             context,
             response: None,
             client_tool_call: Mutex::new(None),
+            extensions: axum::http::Extensions::new(),
         }
     }
 
@@ -77,7 +79,38 @@ impl<C> AgentContext<C> {
                 store,
             }),
             client_tool_call: Mutex::new(None),
+            extensions: axum::http::Extensions::new(),
         }
+    }
+
+    /// Adds app state tools can read with [`extension`](Self::extension),
+    /// such as a database pool; one value per type.
+    #[must_use]
+    pub fn with_extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(value);
+        self
+    }
+
+    /// Replaces all app state with `extensions`.
+    #[must_use]
+    pub fn with_extensions(mut self, extensions: axum::http::Extensions) -> Self {
+        self.extensions = extensions;
+        self
+    }
+
+    /// App state of type `T`, if the app added one.
+    ///
+    /// ```
+    /// use chatkit_runtime::AgentContext;
+    ///
+    /// #[derive(Clone)]
+    /// struct Db(&'static str);
+    ///
+    /// let ctx = AgentContext::new(()).with_extension(Db("tasks.db"));
+    /// assert_eq!(ctx.extension::<Db>().map(|db| db.0), Some("tasks.db"));
+    /// ```
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions.get::<T>()
     }
 
     /// The app's per-request context.

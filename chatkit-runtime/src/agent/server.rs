@@ -35,6 +35,7 @@ pub struct AgentServer<C> {
     history: Arc<dyn HistoryConverter>,
     history_limit: u32,
     on_run: Option<UsageHook<C>>,
+    extensions: axum::http::Extensions,
 }
 
 impl<C: Clone + Send + Sync + 'static> AgentServer<C> {
@@ -47,6 +48,7 @@ impl<C: Clone + Send + Sync + 'static> AgentServer<C> {
             history: Arc::new(DefaultHistory),
             history_limit: 40,
             on_run: None,
+            extensions: axum::http::Extensions::new(),
         }
     }
 
@@ -79,6 +81,14 @@ impl<C: Clone + Send + Sync + 'static> AgentServer<C> {
         self
     }
 
+    /// Adds app state (a database pool, a client, ...) that every tool of
+    /// every run can read with [`AgentContext::extension`].
+    #[must_use]
+    pub fn extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(value);
+        self
+    }
+
     /// The agent.
     pub fn agent(&self) -> &Agent<C> {
         &self.agent
@@ -106,7 +116,8 @@ impl<C: Clone + Send + Sync + 'static> ChatKitServer<C> for AgentServer<C> {
             thread.clone(),
             events.clone(),
             Arc::clone(&self.store),
-        );
+        )
+        .with_extensions(self.extensions.clone());
         let result = self
             .runner
             .run_streamed(&self.agent, input, &agent_ctx)

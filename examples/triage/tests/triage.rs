@@ -1,0 +1,338 @@
+//! The triage router over real HTTP on loopback, with the offline models
+//! and a SQLite file: handoffs to each specialist, the specialist's tool
+//! call and answer, and the binary's startup errors.
+
+use chatkit_runtime::http::{Anonymous, HttpConfig};
+use example_triage::Models;
+use serde_json::{Value, json};
+
+struct Server {
+    url: String,
+    client: reqwest::Client,
+    task: tokio::task::JoinHandle<()>,
+    dir: std::path::PathBuf,
+}
+
+impl Server {
+    async fn start(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("example-triage-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let database = format!("sqlite://{}", dir.join("chatkit.db").display());
+        let store = chatkit_runtime::store::open(&database).await.unwrap();
+        let app = example_triage::app(
+            store,
+            &Models::Offline,
+            Anonymous::new(),
+            HttpConfig::default(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app.router()).await.unwrap();
+        });
+        Self {
+            url: format!("http://{addr}/chatkit"),
+            client: reqwest::Client::new(),
+            task,
+            dir,
+        }
+    }
+
+    async fn post(&self, request: Value) -> String {
+        let response = self
+            .client
+            .post(&self.url)
+            .body(request.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response.text().await.unwrap()
+    }
+
+    /// A streamed request's events.
+    async fn stream(&self, request: Value) -> Vec<Value> {
+        self.post(request)
+            .await
+            .split_terminator("\n\n")
+            .map(|frame| serde_json::from_str(frame.strip_prefix("data: ").unwrap()).unwrap())
+            .collect()
+    }
+
+    /// A new thread starting with `text`: its id and the events.
+    async fn ask(&self, text: &str) -> (String, Vec<Value>) {
+        let events = self
+            .stream(json!({"type": "threads.create", "params": {"input": {
+                "content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}}}))
+            .await;
+        (
+            events[0]["thread"]["id"].as_str().unwrap().to_owned(),
+            events,
+        )
+    }
+
+    /// The thread's stored items.
+    async fn items(&self, thread_id: &str) -> Vec<Value> {
+        let page: Value = serde_json::from_str(
+            &self
+                .post(json!({"type": "items.list", "params": {"thread_id": thread_id, "limit": 100, "order": "asc"}}))
+                .await,
+        )
+        .unwrap();
+        page["data"].as_array().unwrap().clone()
+    }
+
+    fn stop(self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn done_items(events: &[Value]) -> Vec<&Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done")
+        .map(|e| &e["item"])
+        .collect()
+}
+
+fn no_errors(events: &[Value]) {
+    assert!(!events.iter().any(|e| e["type"] == "error"), "{events:#?}");
+}
+
+/// Asks `text` in a new thread: the handoff goes to `agent`, which calls
+/// `tool` and answers; returns the answer.
+async fn handoff(server: &Server, text: &str, agent: &str, tool: &str) -> String {
+    let (thread_id, events) = server.ask(text).await;
+    no_errors(&events);
+    // The specialist's tool ran, shown as a task item.
+    let tasks: Vec<&Value> = done_items(&events)
+        .into_iter()
+        .filter(|item| item["type"] == "task")
+        .collect();
+    let titles: Vec<String> = tasks.iter().map(|t| t["task"].to_string()).collect();
+    assert!(
+        titles.iter().any(|t| t.contains(tool)),
+        "{tool} in {titles:?}"
+    );
+    let answer = done_items(&events).last().copied().unwrap().clone();
+    assert_eq!(answer["type"], "assistant_message", "{events:#?}");
+    let text = answer["content"][0]["text"].as_str().unwrap().to_owned();
+    assert!(
+        !text.contains("Transferred to"),
+        "{agent} answers, not the handoff: {text}"
+    );
+    // The answer is stored, once.
+    let items = server.items(&thread_id).await;
+    let answers: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["type"] == "assistant_message")
+        .collect();
+    assert_eq!(answers.len(), 1, "{items:#?}");
+    text
+}
+
+#[tokio::test]
+async fn support_looks_up_orders() {
+    let server = Server::start("support").await;
+    let answer = handoff(&server, "support order 42", "support", "lookup_order").await;
+    assert_eq!(
+        answer,
+        "Order #42 (2 widgets) is shipped on Monday, arriving Thursday."
+    );
+    let answer = handoff(&server, "support order #9", "support", "lookup_order").await;
+    assert_eq!(answer, "There is no order #9. Please check the number.");
+    server.stop();
+}
+
+#[tokio::test]
+async fn sales_quotes_prices() {
+    let server = Server::start("sales").await;
+    let answer = handoff(&server, "sales quote widget 3", "sales", "quote").await;
+    assert_eq!(answer, "Quote: 3 × widget = $37.50.");
+    let answer = handoff(&server, "sales quote gizmos 10", "sales", "quote").await;
+    assert_eq!(
+        answer,
+        "Quote: 10 × gizmo = $71.91 (10% volume discount included)."
+    );
+    server.stop();
+}
+
+#[tokio::test]
+async fn general_answers_from_the_faq() {
+    let server = Server::start("general").await;
+    let answer = handoff(&server, "general faq shipping", "general", "faq").await;
+    assert!(
+        answer.starts_with("Orders ship within 2 business days"),
+        "{answer}"
+    );
+    server.stop();
+}
+
+#[tokio::test]
+async fn each_agent_explains_its_commands() {
+    let server = Server::start("help").await;
+    // Triage: anything but a routing word gets the help.
+    let (_, events) = server.ask("hello").await;
+    let text = done_items(&events).last().copied().unwrap()["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains("running offline"), "{text}");
+    assert!(text.contains("`support <order N>`"), "{text}");
+    // A specialist reached without a command explains its own.
+    let (_, events) = server.ask("sales").await;
+    no_errors(&events);
+    let text = done_items(&events).last().copied().unwrap()["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains("`quote <product> <quantity>`"), "{text}");
+    server.stop();
+}
+
+#[tokio::test]
+async fn a_configured_model_drives_every_agent() {
+    use std::sync::Arc;
+
+    use chatkit_runtime::model::{InputItem, Model, ScriptedModel, ScriptedResponse};
+    // One shared model, as with an API key: scripted as a real model would
+    // answer (hand off, call the specialist's tool, answer).
+    let model = Arc::new(
+        ScriptedModel::new()
+            .with_response(ScriptedResponse::tool_call("c1", "transfer_to_sales", "{}"))
+            .with_response(ScriptedResponse::tool_call(
+                "c2",
+                "quote",
+                r#"{"product":"gadget","quantity":2}"#,
+            ))
+            .with_response(ScriptedResponse::text("Two gadgets come to $99.98.")),
+    );
+    let shared: Arc<dyn Model> = model.clone();
+    let dir = std::env::temp_dir().join(format!("example-triage-shared-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store =
+        chatkit_runtime::store::open(&format!("sqlite://{}", dir.join("chatkit.db").display()))
+            .await
+            .unwrap();
+    let app = example_triage::app(
+        store,
+        &Models::Shared(shared),
+        Anonymous::new(),
+        HttpConfig::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move { axum::serve(listener, app.router()).await.unwrap() });
+    let server = Server {
+        url: format!("http://{addr}/chatkit"),
+        client: reqwest::Client::new(),
+        task,
+        dir,
+    };
+    let answer = handoff(&server, "how much are two gadgets?", "sales", "quote").await;
+    assert_eq!(answer, "Two gadgets come to $99.98.");
+    let requests = model.requests();
+    assert_eq!(requests.len(), 3);
+    // Triage first, with the three handoffs; then sales, with its tool.
+    assert!(
+        requests[0]
+            .instructions
+            .starts_with("You are the front desk")
+    );
+    let tools =
+        |i: usize| -> Vec<String> { requests[i].tools.iter().map(|t| t.name.clone()).collect() };
+    assert_eq!(
+        tools(0),
+        [
+            "transfer_to_support",
+            "transfer_to_sales",
+            "transfer_to_general"
+        ]
+    );
+    assert!(
+        requests[1]
+            .instructions
+            .starts_with("You are the sales agent")
+    );
+    assert_eq!(tools(1), ["quote"]);
+    // The quote's real output reached the model.
+    assert!(requests[2].input.iter().any(|item| matches!(
+        item,
+        InputItem::FunctionCallOutput { output, .. }
+            if format!("{output:?}").contains("Quote: 2 × gadget = $99.98.")
+    )));
+    server.stop();
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error_and_a_failed_exit() {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-triage"));
+    for var in [
+        "LLM_PROVIDER",
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "CORS_ORIGINS",
+        "JWT_SECRET",
+    ] {
+        command.env_remove(var);
+    }
+    let output = command
+        .current_dir(std::env::temp_dir())
+        .env("CHATKIT_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", "mysql://nowhere/db")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot open the store at mysql://"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn offline_startup_is_announced() {
+    use std::io::BufRead as _;
+    let dir = std::env::temp_dir().join(format!("example-triage-bin-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-triage"));
+    for var in [
+        "LLM_PROVIDER",
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "CORS_ORIGINS",
+        "JWT_SECRET",
+    ] {
+        command.env_remove(var);
+    }
+    let mut child = command
+        .current_dir(&dir)
+        .env("CHATKIT_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("chatkit.db").display()),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        first.starts_with("chatkit triage server: model=offline-triage"),
+        "{first}"
+    );
+    assert!(first.contains("(offline), store=sqlite://"), "{first}");
+    assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
+    assert!(second.starts_with("OFFLINE MODE:"), "{second}");
+}
