@@ -34,7 +34,8 @@
 //! - `GET /metrics`: [`Metrics`] in the Prometheus text format.
 //!
 //! Environment variables: see [`Auth::from_env`], [`HttpConfig::from_env`]
-//! and [`LogConfig::from_env`].
+//! and [`LogConfig::from_env`]; [`ServerEnv`] reads them all at once, with
+//! `CHATKIT_ADDR` and `DATABASE_URL`, for a server binary's `main`.
 
 mod auth;
 mod config;
@@ -42,6 +43,7 @@ mod jwt;
 mod limits;
 mod logging;
 mod metrics;
+mod server_env;
 mod stream;
 
 use std::borrow::Cow;
@@ -75,6 +77,7 @@ pub use jsonwebtoken::Algorithm;
 pub use jwt::{JwtAuthenticator, JwtConfig, MIN_SECRET_LEN};
 pub use logging::{LogConfig, LogFormat, init_logging_from_env};
 pub use metrics::Metrics;
+pub use server_env::{DEFAULT_ADDR, ServerEnv};
 pub use stream::KEEP_ALIVE as KEEP_ALIVE_COMMENT;
 
 use limits::{Refusal, StreamLimits};

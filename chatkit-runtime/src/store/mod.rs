@@ -19,6 +19,7 @@ use async_trait::async_trait;
 
 pub use locks::{LocalThreadLocks, ThreadLease};
 pub use memory::MemoryStore;
+pub(crate) use open::DEFAULT_URL;
 pub use open::{open, open_from_env};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

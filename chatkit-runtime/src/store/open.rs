@@ -9,7 +9,7 @@ const DATABASE_URL: &str = "DATABASE_URL";
 
 /// The store [`open_from_env`] opens when `DATABASE_URL` is unset: an SQLite
 /// file in the working directory.
-const DEFAULT_URL: &str = "sqlite://chatkit.db";
+pub(crate) const DEFAULT_URL: &str = "sqlite://chatkit.db";
 
 /// Opens the store `url` names, and brings its schema up to date:
 ///

@@ -16,56 +16,44 @@
 
 use std::process::ExitCode;
 
-use chatkit_runtime::http::{Anonymous, Auth, HttpConfig, LogConfig};
+use chatkit_runtime::http::{Anonymous, Auth, ServerEnv};
+use chatkit_runtime::store::display_url;
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let addr = std::env::var("CHATKIT_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let database_url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://chatkit.db".to_owned());
-    // Every setting is checked before anything starts.
-    let settings = LogConfig::from_env().and_then(|logs| {
-        let auth = Auth::from_env()?.unwrap_or(Auth::Anonymous(Anonymous::new()));
-        Ok((logs, auth, HttpConfig::from_env()?))
-    });
-    let (logs, auth, config) = match settings {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: invalid configuration: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let app = match example_echo::app(&database_url, "uploads", auth, config).await {
-        Ok(app) => app,
-        Err(err) => {
-            eprintln!(
-                "error: cannot open the store at {}: {err}",
-                chatkit_runtime::store::display_url(&database_url)
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Err(err) = logs.init() {
-        eprintln!("error: invalid configuration: {err}");
-        return ExitCode::FAILURE;
-    }
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("error: cannot listen on {addr}: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let local = listener.local_addr().map_or(addr, |addr| addr.to_string());
-    println!(
-        "chatkit echo server: model=none (echo), store={}, listening on http://{local}/chatkit",
-        chatkit_runtime::store::display_url(&database_url)
-    );
-    match app.serve(listener).await {
+    match run().await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn invalid(err: impl std::fmt::Display) -> String {
+    format!("invalid configuration: {err}")
+}
+
+async fn run() -> Result<(), String> {
+    // Every setting is checked before anything starts.
+    let env = ServerEnv::from_env().map_err(invalid)?;
+    let store_url = display_url(&env.database_url);
+    let auth = env
+        .auth
+        .unwrap_or_else(|| Auth::Anonymous(Anonymous::new()));
+    let app = example_echo::app(&env.database_url, "uploads", auth, env.http)
+        .await
+        .map_err(|err| format!("cannot open the store at {store_url}: {err}"))?;
+    env.logs.init().map_err(invalid)?;
+    let listener = TcpListener::bind(&env.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", env.addr))?;
+    let local = listener
+        .local_addr()
+        .map_or(env.addr, |addr| addr.to_string());
+    println!(
+        "chatkit echo server: model=none (echo), store={store_url}, listening on http://{local}/chatkit"
+    );
+    app.serve(listener).await.map_err(|err| err.to_string())
 }

@@ -23,91 +23,56 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chatkit_runtime::http::{Anonymous, Auth, HttpConfig, LogConfig};
+use chatkit_runtime::http::{Anonymous, Auth, ServerEnv};
 use chatkit_runtime::model::{self, ModelSource};
 use chatkit_runtime::store::display_url;
-
-/// The variable, set and not blank.
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .filter(|value| !value.trim().is_empty())
-}
-
-/// `CHATKIT_ADDR` must be `host:port`.
-fn check_addr(addr: &str) -> Result<(), String> {
-    let valid = addr
-        .rsplit_once(':')
-        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "CHATKIT_ADDR: `{addr}` is invalid; expected host:port, such as 127.0.0.1:8000"
-        ))
-    }
-}
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match dotenvy::dotenv() {
-        Ok(_) => {}
-        Err(err) if err.not_found() => {}
-        Err(err) => {
-            eprintln!("error: invalid configuration: .env: {err}");
-            return ExitCode::FAILURE;
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
-    let addr = var("CHATKIT_ADDR").unwrap_or_else(|| "127.0.0.1:8000".to_owned());
-    let database_url = var("DATABASE_URL").unwrap_or_else(|| "sqlite://chatkit.db".to_owned());
+}
+
+fn invalid(err: impl std::fmt::Display) -> String {
+    format!("invalid configuration: {err}")
+}
+
+async fn run() -> Result<(), String> {
+    if let Err(err) = dotenvy::dotenv()
+        && !err.not_found()
+    {
+        return Err(format!("cannot read the .env file: {err}"));
+    }
     // Every setting is checked before anything starts.
-    let settings = check_addr(&addr).and_then(|()| {
-        let (model, source) =
-            model::from_env_or_offline(|| Arc::new(example_todo::offline_model()))
-                .map_err(|err| err.to_string())?;
-        let logs = LogConfig::from_env().map_err(|err| err.to_string())?;
-        let auth = Auth::from_env()
-            .map_err(|err| err.to_string())?
-            .unwrap_or(Auth::Anonymous(Anonymous::new()));
-        let config = HttpConfig::from_env().map_err(|err| err.to_string())?;
-        Ok((model, source, logs, auth, config))
-    });
-    let (model, source, logs, auth, config) = match settings {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: invalid configuration: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let env = ServerEnv::from_env().map_err(invalid)?;
+    let (model, source) =
+        model::from_env_or_offline(|| Arc::new(example_todo::offline_model())).map_err(invalid)?;
     let model_name = match source {
         ModelSource::Offline => "offline commands".to_owned(),
         ModelSource::Configured => model.name().to_owned(),
     };
-    let app = match example_todo::app(&database_url, model, auth, config).await {
-        Ok(app) => app,
-        Err(err) => {
-            eprintln!(
-                "error: cannot open the store at {}: {err}",
-                display_url(&database_url)
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Err(err) = logs.init() {
-        eprintln!("error: invalid configuration: {err}");
-        return ExitCode::FAILURE;
-    }
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("error: cannot listen on {addr}: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let local = listener.local_addr().map_or(addr, |addr| addr.to_string());
+    let store_url = display_url(&env.database_url);
+    let auth = env
+        .auth
+        .unwrap_or_else(|| Auth::Anonymous(Anonymous::new()));
+    let app = example_todo::app(&env.database_url, model, auth, env.http)
+        .await
+        .map_err(|err| format!("cannot open the store at {store_url}: {err}"))?;
+    env.logs.init().map_err(invalid)?;
+    let listener = TcpListener::bind(&env.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", env.addr))?;
+    let local = listener
+        .local_addr()
+        .map_or(env.addr, |addr| addr.to_string());
     println!(
-        "chatkit todo assistant: model={model_name}, store={}, listening on http://{local}/chatkit",
-        display_url(&database_url)
+        "chatkit todo assistant: model={model_name}, store={store_url}, listening on http://{local}/chatkit"
     );
     if source == ModelSource::Offline {
         println!(
@@ -116,11 +81,5 @@ async fn main() -> ExitCode {
              list [all|pending|completed], complete <id>, delete <id>, update <id> <new title>"
         );
     }
-    match app.serve(listener).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    app.serve(listener).await.map_err(|err| err.to_string())
 }

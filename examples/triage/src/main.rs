@@ -21,52 +21,42 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chatkit_runtime::http::{Anonymous, Auth, HttpConfig, LogConfig};
-use chatkit_runtime::model::{self, Model, ModelSource};
+use chatkit_runtime::http::{Anonymous, Auth, ServerEnv};
+use chatkit_runtime::model::{self, ModelSource};
+use chatkit_runtime::store::{self, display_url};
 use example_triage::Models;
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn invalid(err: impl std::fmt::Display) -> String {
+    format!("invalid configuration: {err}")
+}
+
+async fn run() -> Result<(), String> {
     if let Err(err) = dotenvy::dotenv()
         && !err.not_found()
     {
-        eprintln!("error: cannot read the .env file: {err}");
-        return ExitCode::FAILURE;
+        return Err(format!("cannot read the .env file: {err}"));
     }
-    let addr = std::env::var("CHATKIT_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let database_url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://chatkit.db".to_owned());
     // Every setting is checked before anything starts.
-    let settings = LogConfig::from_env().and_then(|logs| {
-        let auth = Auth::from_env()?.unwrap_or(Auth::Anonymous(Anonymous::new()));
-        Ok((logs, auth, HttpConfig::from_env()?))
-    });
-    let (logs, auth, config) = match settings {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: invalid configuration: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let (model, source) = match model::from_env_or_offline(|| -> Arc<dyn Model> {
-        Arc::new(example_triage::offline_triage_model())
-    }) {
-        Ok(chosen) => chosen,
-        Err(err) => {
-            eprintln!("error: invalid configuration: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let store = match chatkit_runtime::store::open(&database_url).await {
-        Ok(store) => store,
-        Err(err) => {
-            eprintln!(
-                "error: cannot open the store at {}: {err}",
-                chatkit_runtime::store::display_url(&database_url)
-            );
-            return ExitCode::FAILURE;
-        }
-    };
+    let env = ServerEnv::from_env().map_err(invalid)?;
+    let (model, source) =
+        model::from_env_or_offline(|| Arc::new(example_triage::offline_triage_model()))
+            .map_err(invalid)?;
+    let store_url = display_url(&env.database_url);
+    let store = store::open(&env.database_url)
+        .await
+        .map_err(|err| format!("cannot open the store at {store_url}: {err}"))?;
     let offline = source == ModelSource::Offline;
     let model_name = if offline {
         "offline-triage+offline-support+offline-sales+offline-general".to_owned()
@@ -78,23 +68,20 @@ async fn main() -> ExitCode {
     } else {
         Models::Shared(model)
     };
-    let app = example_triage::app(store, &models, auth, config);
-    if let Err(err) = logs.init() {
-        eprintln!("error: invalid configuration: {err}");
-        return ExitCode::FAILURE;
-    }
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("error: cannot listen on {addr}: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let local = listener.local_addr().map_or(addr, |addr| addr.to_string());
+    let auth = env
+        .auth
+        .unwrap_or_else(|| Auth::Anonymous(Anonymous::new()));
+    let app = example_triage::app(store, &models, auth, env.http);
+    env.logs.init().map_err(invalid)?;
+    let listener = TcpListener::bind(&env.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", env.addr))?;
+    let local = listener
+        .local_addr()
+        .map_or(env.addr, |addr| addr.to_string());
     println!(
-        "chatkit triage server: model={model_name}{}, store={}, listening on http://{local}/chatkit",
+        "chatkit triage server: model={model_name}{}, store={store_url}, listening on http://{local}/chatkit",
         if offline { " (offline)" } else { "" },
-        chatkit_runtime::store::display_url(&database_url)
     );
     if offline {
         println!(
@@ -104,11 +91,5 @@ async fn main() -> ExitCode {
              (or see the README) for a real model."
         );
     }
-    match app.serve(listener).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    app.serve(listener).await.map_err(|err| err.to_string())
 }
