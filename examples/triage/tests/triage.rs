@@ -3,108 +3,26 @@
 //! call and answer, and the binary's startup errors.
 
 use chatkit_runtime::http::{Anonymous, HttpConfig};
+use example_support::{Loopback, done_items, no_errors};
 use example_triage::Models;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-struct Server {
-    url: String,
-    client: reqwest::Client,
-    task: tokio::task::JoinHandle<()>,
-    dir: std::path::PathBuf,
+/// The triage app with the offline models, on loopback.
+async fn start(name: &str) -> Loopback {
+    start_with(name, Models::Offline).await
 }
 
-impl Server {
-    async fn start(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("example-triage-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let database = format!("sqlite://{}", dir.join("chatkit.db").display());
-        let store = chatkit_runtime::store::open(&database).await.unwrap();
-        let app = example_triage::app(
-            store,
-            &Models::Offline,
-            Anonymous::new(),
-            HttpConfig::default(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app.router()).await.unwrap();
-        });
-        Self {
-            url: format!("http://{addr}/chatkit"),
-            client: reqwest::Client::new(),
-            task,
-            dir,
-        }
-    }
-
-    async fn post(&self, request: Value) -> String {
-        let response = self
-            .client
-            .post(&self.url)
-            .body(request.to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
-        response.text().await.unwrap()
-    }
-
-    /// A streamed request's events.
-    async fn stream(&self, request: Value) -> Vec<Value> {
-        self.post(request)
-            .await
-            .split_terminator("\n\n")
-            .map(|frame| serde_json::from_str(frame.strip_prefix("data: ").unwrap()).unwrap())
-            .collect()
-    }
-
-    /// A new thread starting with `text`: its id and the events.
-    async fn ask(&self, text: &str) -> (String, Vec<Value>) {
-        let events = self
-            .stream(json!({"type": "threads.create", "params": {"input": {
-                "content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}}}))
-            .await;
-        (
-            events[0]["thread"]["id"].as_str().unwrap().to_owned(),
-            events,
-        )
-    }
-
-    /// The thread's stored items.
-    async fn items(&self, thread_id: &str) -> Vec<Value> {
-        let page: Value = serde_json::from_str(
-            &self
-                .post(json!({"type": "items.list", "params": {"thread_id": thread_id, "limit": 100, "order": "asc"}}))
-                .await,
-        )
-        .unwrap();
-        page["data"].as_array().unwrap().clone()
-    }
-
-    fn stop(self) {
-        self.task.abort();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn done_items(events: &[Value]) -> Vec<&Value> {
-    events
-        .iter()
-        .filter(|e| e["type"] == "thread.item.done")
-        .map(|e| &e["item"])
-        .collect()
-}
-
-fn no_errors(events: &[Value]) {
-    assert!(!events.iter().any(|e| e["type"] == "error"), "{events:#?}");
+/// The triage app with `models`, on loopback.
+async fn start_with(name: &str, models: Models) -> Loopback {
+    Loopback::start(&format!("triage-{name}"), |store| {
+        example_triage::app(store, &models, Anonymous::new(), HttpConfig::default()).router()
+    })
+    .await
 }
 
 /// Asks `text` in a new thread: the handoff goes to `agent`, which calls
 /// `tool` and answers; returns the answer.
-async fn handoff(server: &Server, text: &str, agent: &str, tool: &str) -> String {
+async fn handoff(server: &Loopback, text: &str, agent: &str, tool: &str) -> String {
     let (thread_id, events) = server.ask(text).await;
     no_errors(&events);
     // The specialist's tool ran, shown as a task item.
@@ -136,7 +54,7 @@ async fn handoff(server: &Server, text: &str, agent: &str, tool: &str) -> String
 
 #[tokio::test]
 async fn support_looks_up_orders() {
-    let server = Server::start("support").await;
+    let server = start("support").await;
     let answer = handoff(&server, "support order 42", "support", "lookup_order").await;
     assert_eq!(
         answer,
@@ -149,7 +67,7 @@ async fn support_looks_up_orders() {
 
 #[tokio::test]
 async fn sales_quotes_prices() {
-    let server = Server::start("sales").await;
+    let server = start("sales").await;
     let answer = handoff(&server, "sales quote widget 3", "sales", "quote").await;
     assert_eq!(answer, "Quote: 3 × widget = $37.50.");
     let answer = handoff(&server, "sales quote gizmos 10", "sales", "quote").await;
@@ -162,7 +80,7 @@ async fn sales_quotes_prices() {
 
 #[tokio::test]
 async fn general_answers_from_the_faq() {
-    let server = Server::start("general").await;
+    let server = start("general").await;
     let answer = handoff(&server, "general faq shipping", "general", "faq").await;
     assert!(
         answer.starts_with("Orders ship within 2 business days"),
@@ -173,7 +91,7 @@ async fn general_answers_from_the_faq() {
 
 #[tokio::test]
 async fn each_agent_explains_its_commands() {
-    let server = Server::start("help").await;
+    let server = start("help").await;
     // Triage: anything but a routing word gets the help.
     let (_, events) = server.ask("hello").await;
     let text = done_items(&events).last().copied().unwrap()["content"][0]["text"]
@@ -211,28 +129,7 @@ async fn a_configured_model_drives_every_agent() {
             .with_response(ScriptedResponse::text("Two gadgets come to $99.98.")),
     );
     let shared: Arc<dyn Model> = model.clone();
-    let dir = std::env::temp_dir().join(format!("example-triage-shared-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store =
-        chatkit_runtime::store::open(&format!("sqlite://{}", dir.join("chatkit.db").display()))
-            .await
-            .unwrap();
-    let app = example_triage::app(
-        store,
-        &Models::Shared(shared),
-        Anonymous::new(),
-        HttpConfig::default(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move { axum::serve(listener, app.router()).await.unwrap() });
-    let server = Server {
-        url: format!("http://{addr}/chatkit"),
-        client: reqwest::Client::new(),
-        task,
-        dir,
-    };
+    let server = start_with("shared", Models::Shared(shared)).await;
     let answer = handoff(&server, "how much are two gadgets?", "sales", "quote").await;
     assert_eq!(answer, "Two gadgets come to $99.98.");
     let requests = model.requests();

@@ -7,98 +7,16 @@ use std::sync::Arc;
 
 use chatkit_runtime::http::{Anonymous, HttpConfig};
 use chatkit_runtime::model::Model;
+use example_support::{Loopback, done_items, no_errors};
 use serde_json::{Value, json};
 
-struct Server {
-    url: String,
-    client: reqwest::Client,
-    task: tokio::task::JoinHandle<()>,
-    dir: std::path::PathBuf,
-}
-
-impl Server {
-    async fn start(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("example-weather-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let database = format!("sqlite://{}", dir.join("chatkit.db").display());
-        let store = chatkit_runtime::store::open(&database).await.unwrap();
+/// The weather app with the offline model, on loopback.
+async fn start(name: &str) -> Loopback {
+    Loopback::start(&format!("weather-{name}"), |store| {
         let model: Arc<dyn Model> = Arc::new(example_weather::offline_model());
-        let app = example_weather::app(store, model, Anonymous::new(), HttpConfig::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app.router()).await.unwrap();
-        });
-        Self {
-            url: format!("http://{addr}/chatkit"),
-            client: reqwest::Client::new(),
-            task,
-            dir,
-        }
-    }
-
-    async fn post(&self, request: Value) -> String {
-        let response = self
-            .client
-            .post(&self.url)
-            .body(request.to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
-        response.text().await.unwrap()
-    }
-
-    /// A streamed request's events.
-    async fn stream(&self, request: Value) -> Vec<Value> {
-        self.post(request)
-            .await
-            .split_terminator("\n\n")
-            .map(|frame| serde_json::from_str(frame.strip_prefix("data: ").unwrap()).unwrap())
-            .collect()
-    }
-
-    /// A new thread starting with `text`: its id and the events.
-    async fn ask(&self, text: &str) -> (String, Vec<Value>) {
-        let events = self
-            .stream(json!({"type": "threads.create", "params": {"input": {
-                "content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}}}))
-            .await;
-        (
-            events[0]["thread"]["id"].as_str().unwrap().to_owned(),
-            events,
-        )
-    }
-
-    /// The thread's stored items.
-    async fn items(&self, thread_id: &str) -> Vec<Value> {
-        let page: Value = serde_json::from_str(
-            &self
-                .post(json!({"type": "items.list", "params": {"thread_id": thread_id, "limit": 100, "order": "asc"}}))
-                .await,
-        )
-        .unwrap();
-        page["data"].as_array().unwrap().clone()
-    }
-
-    fn stop(self) {
-        self.task.abort();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn done_items(events: &[Value]) -> Vec<&Value> {
-    events
-        .iter()
-        .filter(|e| e["type"] == "thread.item.done")
-        .map(|e| &e["item"])
-        .collect()
-}
-
-fn no_errors(events: &[Value]) {
-    assert!(!events.iter().any(|e| e["type"] == "error"), "{events:#?}");
+        example_weather::app(store, model, Anonymous::new(), HttpConfig::default()).router()
+    })
+    .await
 }
 
 /// Every value of a key anywhere in a JSON tree.
@@ -128,7 +46,7 @@ fn texts(widget: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_weather_card_refreshes_in_place() {
-    let server = Server::start("card").await;
+    let server = start("card").await;
     let (thread_id, events) = server.ask("weather Paris").await;
     no_errors(&events);
     let done = done_items(&events);
@@ -204,7 +122,7 @@ async fn the_weather_card_refreshes_in_place() {
 
 #[tokio::test]
 async fn switch_theme_is_a_client_tool_round_trip() {
-    let server = Server::start("theme").await;
+    let server = start("theme").await;
     let (thread_id, events) = server.ask("theme dark").await;
     no_errors(&events);
     let pending = &done_items(&events).last().copied().unwrap().clone();
@@ -247,7 +165,7 @@ async fn switch_theme_is_a_client_tool_round_trip() {
 
 #[tokio::test]
 async fn the_forecast_streams_progress_and_a_growing_widget() {
-    let server = Server::start("forecast").await;
+    let server = start("forecast").await;
     let (thread_id, events) = server.ask("forecast Oslo").await;
     no_errors(&events);
     let progress: Vec<&str> = events
@@ -313,7 +231,7 @@ async fn the_forecast_streams_progress_and_a_growing_widget() {
 
 #[tokio::test]
 async fn other_messages_get_the_offline_help() {
-    let server = Server::start("help").await;
+    let server = start("help").await;
     let (_, events) = server.ask("what's the weather like?").await;
     let answer = done_items(&events).last().copied().unwrap().clone();
     let text = answer["content"][0]["text"].as_str().unwrap();
