@@ -3,14 +3,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
 use super::openai::OPENAI_BASE_URL;
 use super::transport::{
-    ApiKey, Decoder, RetryPolicy, SseEvent, Transport, error_detail_json, stream_error_kind,
+    ApiKey, Decoder, SseEvent, Transport, error_detail_json, stream_error_kind, transport_options,
 };
 use super::wire::{self, str_field, u64_at, u64_field};
 use super::{
@@ -131,35 +130,7 @@ impl ChatCompletionsModel {
         self
     }
 
-    /// The time allowed to connect and receive the first byte of the answer
-    /// (default 120 s). A timeout before the first event is retried.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// The longest silence allowed while the answer streams (default 300 s).
-    #[must_use]
-    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.idle_timeout = timeout;
-        self
-    }
-
-    /// When to retry (default: [`RetryPolicy::default`]).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
-    /// A header sent with every request. Its value is never printed; an
-    /// invalid name or value is ignored.
-    #[must_use]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.transport.set_header(name, value);
-        self
-    }
+    transport_options!();
 
     /// Whether to send `stream_options: {"include_usage": true}` (default
     /// `true`); turn it off for a server that rejects it.

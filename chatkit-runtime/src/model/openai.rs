@@ -1,12 +1,13 @@
 //! The OpenAI Responses API, streamed.
 
 use std::collections::{BTreeMap, HashSet};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::transport::{ApiKey, Decoder, RetryPolicy, SseEvent, Transport, error_detail_json};
+use super::transport::{
+    ApiKey, Decoder, SseEvent, Transport, error_detail_json, transport_options,
+};
 use super::wire::{self, str_field, u64_at, u64_field};
 use super::{
     Citation, ContentPart, InputItem, Model, ModelError, ModelErrorKind, ModelEvent, ModelRequest,
@@ -29,7 +30,7 @@ pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 ///   [`ToolDefinition`](crate::tool::ToolDefinition).
 /// - With a `reasoning_effort` set, reasoning summaries are asked for
 ///   (`reasoning.summary = "auto"`); see [`Self::reasoning_summary`].
-/// - Failures before the first event are retried ([`RetryPolicy`]); the API
+/// - Failures before the first event are retried ([`RetryPolicy`](super::RetryPolicy)); the API
 ///   key never appears in an error or in `Debug` output.
 ///
 /// ```no_run
@@ -69,35 +70,7 @@ impl OpenAiResponsesModel {
         self
     }
 
-    /// The time allowed to connect and receive the first byte of the answer
-    /// (default 120 s). A timeout before the first event is retried.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// The longest silence allowed while the answer streams (default 300 s).
-    #[must_use]
-    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.idle_timeout = timeout;
-        self
-    }
-
-    /// When to retry (default: [`RetryPolicy::default`]).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
-    /// A header sent with every request (`OpenAI-Organization`, say). Its
-    /// value is never printed; an invalid name or value is ignored.
-    #[must_use]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.transport.set_header(name, value);
-        self
-    }
+    transport_options!();
 
     /// The reasoning summary asked for when a `reasoning_effort` is set:
     /// `Some("auto")` (the default), `Some("concise")`, `Some("detailed")`,

@@ -213,6 +213,43 @@ fn build_client() -> Result<HttpClient, String> {
         .build(https))
 }
 
+/// The connection settings every HTTP model has, as builder methods on a
+/// type with a `transport: Transport` field: one definition, one set of docs.
+macro_rules! transport_options {
+    () => {
+        /// The time allowed to connect and receive the first byte of the answer
+        /// (default 120 s). A timeout before the first event is retried.
+        #[must_use]
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.transport.timeout = timeout;
+            self
+        }
+
+        /// The longest silence allowed while the answer streams (default 300 s).
+        #[must_use]
+        pub fn idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.transport.idle_timeout = timeout;
+            self
+        }
+
+        /// When to retry (default: [`RetryPolicy::default`](crate::model::RetryPolicy::default)).
+        #[must_use]
+        pub fn retry_policy(mut self, policy: crate::model::RetryPolicy) -> Self {
+            self.transport.retry = policy;
+            self
+        }
+
+        /// A header sent with every request (`OpenAI-Organization`, say). Its
+        /// value is never printed; an invalid name or value is ignored.
+        #[must_use]
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.transport.set_header(name, value);
+            self
+        }
+    };
+}
+pub(crate) use transport_options;
+
 /// Where and how a model's requests go.
 #[derive(Clone)]
 pub(crate) struct Transport {
