@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn echoes_over_http_and_keeps_threads_in_sqlite() {
-    let dir = std::env::temp_dir().join(format!("example-echo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = example_support::temp_dir("echo");
     let database = format!("sqlite://{}", dir.join("chatkit.db").display());
     let app = example_echo::app(
         &database,
@@ -77,11 +76,14 @@ async fn echoes_over_http_and_keeps_threads_in_sqlite() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+fn binary(dir: &std::path::Path) -> std::process::Command {
+    example_support::binary(env!("CARGO_BIN_EXE_example-echo"), dir)
+}
+
 #[test]
 fn an_unreachable_database_is_a_clear_error_and_a_failed_exit() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_example-echo"))
+    let output = binary(&std::env::temp_dir())
         .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/test")
-        .env("CHATKIT_ADDR", "127.0.0.1:0")
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -103,33 +105,16 @@ struct Running {
 
 impl Running {
     fn start(name: &str, env: &[(&str, &str)]) -> Self {
-        let dir = std::env::temp_dir().join(format!("example-echo-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = example_support::temp_dir(&format!("echo-{name}"));
         let stderr = dir.join("stderr.log");
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-echo"));
+        let mut command = binary(&dir);
         command
-            .current_dir(&dir)
-            .env("CHATKIT_ADDR", "127.0.0.1:0")
             .env(
                 "DATABASE_URL",
                 format!("sqlite://{}", dir.join("chatkit.db").display()),
             )
             .stdout(std::process::Stdio::piped())
             .stderr(std::fs::File::create(&stderr).unwrap());
-        for var in [
-            "JWT_SECRET",
-            "JWT_PUBLIC_KEY_FILE",
-            "JWT_JWKS_FILE",
-            "JWT_ISSUER",
-            "JWT_AUDIENCE",
-            "CHATKIT_DEV_USER_HEADER",
-            "CORS_ORIGINS",
-            "LOG_FORMAT",
-            "RUST_LOG",
-        ] {
-            command.env_remove(var);
-        }
         command.envs(env.iter().copied());
         let mut child = command.spawn().unwrap();
         let mut line = String::new();
@@ -364,9 +349,8 @@ fn invalid_configuration_is_a_clear_error_and_a_failed_exit() {
         ),
         ("LOG_FORMAT", "xml", "LOG_FORMAT: `xml` is invalid"),
     ] {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_example-echo"))
+        let output = binary(&std::env::temp_dir())
             .env(var, value)
-            .env("CHATKIT_ADDR", "127.0.0.1:0")
             .env("DATABASE_URL", "sqlite::memory:")
             .output()
             .unwrap();

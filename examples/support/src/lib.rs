@@ -1,8 +1,11 @@
 //! Test support for the examples: an example's app served over real HTTP
 //! on loopback, with its threads in a fresh SQLite file, and a client
-//! that speaks the ChatKit protocol to it.
+//! that speaks the ChatKit protocol to it; and an example's binary run
+//! with only the configuration a test gives it.
 
-use std::path::PathBuf;
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use chatkit_runtime::http::User;
@@ -24,9 +27,7 @@ impl Loopback {
     /// # Panics
     /// If the store cannot be opened or the port bound: the test fails.
     pub async fn start(name: &str, app: impl FnOnce(Arc<dyn Store<User>>) -> axum::Router) -> Self {
-        let dir = std::env::temp_dir().join(format!("example-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = temp_dir(name);
         let database = format!("sqlite://{}", dir.join("chatkit.db").display());
         let store = chatkit_runtime::store::open(&database).await.unwrap();
         let router = app(store);
@@ -107,4 +108,61 @@ pub fn done_items(events: &[Value]) -> Vec<&Value> {
 /// Fails the test if any event is an `error`.
 pub fn no_errors(events: &[Value]) {
     assert!(!events.iter().any(|e| e["type"] == "error"), "{events:#?}");
+}
+
+/// A fresh, empty directory for the test `name`, unique to this process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("example-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every variable the example binaries read.
+const CONFIGURATION: &[&str] = &[
+    "LLM_PROVIDER",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "GEMINI_API_KEY",
+    "CHATKIT_MODEL",
+    "DATABASE_URL",
+    "CORS_ORIGINS",
+    "JWT_SECRET",
+    "JWT_PUBLIC_KEY_FILE",
+    "JWT_JWKS_FILE",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "CHATKIT_DEV_USER_HEADER",
+    "LOG_FORMAT",
+    "RUST_LOG",
+];
+
+/// The example binary at `path` (`env!("CARGO_BIN_EXE_...")`), run in
+/// `dir` (where it looks for `.env`) on a free port, with none of the
+/// configuration of the environment the tests run in.
+pub fn binary(path: &str, dir: &Path) -> Command {
+    let mut command = Command::new(path);
+    command.current_dir(dir).env("CHATKIT_ADDR", "127.0.0.1:0");
+    for var in CONFIGURATION {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// The first `count` lines `command` prints; then it is stopped.
+///
+/// # Panics
+/// If it cannot start, or exits before printing them: the test fails.
+pub fn first_lines(mut command: Command, count: usize) -> Vec<String> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let lines: Vec<String> = stdout.lines().take(count).map(Result::unwrap).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(lines.len(), count, "the binary stopped early: {lines:?}");
+    lines
 }

@@ -2,7 +2,7 @@
 //! the request body is read from README.md itself, so the README stays true.
 
 use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -38,16 +38,11 @@ impl Drop for Killed {
 
 #[tokio::test]
 async fn the_readme_curl_session_works_as_printed() {
-    let dir = std::env::temp_dir().join(format!("todo-readme-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = example_support::temp_dir("todo-readme");
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_example-todo"))
-        .current_dir(&dir)
+    // As on a fresh machine: no configuration, so the defaults.
+    let mut child = example_support::binary(env!("CARGO_BIN_EXE_example-todo"), &dir)
         .env("CHATKIT_ADDR", format!("127.0.0.1:{port}"))
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("LLM_PROVIDER")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,7 +1,6 @@
 //! The todo assistant end to end, over real HTTP on loopback, with the
 //! offline command model and a SQLite file; and the binary's startup.
 
-use std::io::BufRead as _;
 use std::sync::Arc;
 
 use chatkit_runtime::http::{DevHeaderAuth, HttpConfig};
@@ -19,9 +18,7 @@ struct Server {
 
 impl Server {
     async fn start(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("example-todo-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = example_support::temp_dir(&format!("todo-{name}"));
         let database = format!("sqlite://{}", dir.join("chatkit.db").display());
         let app = example_todo::app(
             &database,
@@ -368,51 +365,21 @@ async fn an_unknown_action_is_refused() {
 
 /// The binary, configured by `env` only (no `.env` in its directory).
 fn command(dir: &std::path::Path, env: &[(&str, &str)]) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-todo"));
-    command.current_dir(dir).env("CHATKIT_ADDR", "127.0.0.1:0");
-    for var in [
-        "OPENAI_API_KEY",
-        "LLM_PROVIDER",
-        "OPENAI_BASE_URL",
-        "GEMINI_API_KEY",
-        "CHATKIT_MODEL",
-        "DATABASE_URL",
-        "CORS_ORIGINS",
-        "JWT_SECRET",
-        "JWT_PUBLIC_KEY_FILE",
-        "JWT_JWKS_FILE",
-        "CHATKIT_DEV_USER_HEADER",
-        "LOG_FORMAT",
-        "RUST_LOG",
-    ] {
-        command.env_remove(var);
-    }
+    let mut command = example_support::binary(env!("CARGO_BIN_EXE_example-todo"), dir);
     command.envs(env.iter().copied());
     command
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("example-todo-bin-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    example_support::temp_dir(&format!("todo-bin-{name}"))
 }
 
 #[test]
 fn the_startup_line_names_the_model_store_and_address() {
     let dir = temp_dir("startup");
     let database = format!("sqlite://{}", dir.join("chatkit.db").display());
-    let mut child = command(&dir, &[("DATABASE_URL", &database)])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let (mut first, mut second) = (String::new(), String::new());
-    stdout.read_line(&mut first).unwrap();
-    stdout.read_line(&mut second).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let lines = example_support::first_lines(command(&dir, &[("DATABASE_URL", &database)]), 2);
+    let (first, second) = (&lines[0], &lines[1]);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         first.starts_with(&format!(

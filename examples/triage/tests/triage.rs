@@ -165,21 +165,13 @@ async fn a_configured_model_drives_every_agent() {
     server.stop();
 }
 
+fn binary(dir: &std::path::Path) -> std::process::Command {
+    example_support::binary(env!("CARGO_BIN_EXE_example-triage"), dir)
+}
+
 #[test]
 fn a_bad_database_url_is_a_clear_error_and_a_failed_exit() {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-triage"));
-    for var in [
-        "LLM_PROVIDER",
-        "OPENAI_API_KEY",
-        "GEMINI_API_KEY",
-        "CORS_ORIGINS",
-        "JWT_SECRET",
-    ] {
-        command.env_remove(var);
-    }
-    let output = command
-        .current_dir(std::env::temp_dir())
-        .env("CHATKIT_ADDR", "127.0.0.1:0")
+    let output = binary(&std::env::temp_dir())
         .env("DATABASE_URL", "mysql://nowhere/db")
         .output()
         .unwrap();
@@ -194,36 +186,12 @@ fn a_bad_database_url_is_a_clear_error_and_a_failed_exit() {
 
 #[test]
 fn offline_startup_is_announced() {
-    use std::io::BufRead as _;
-    let dir = std::env::temp_dir().join(format!("example-triage-bin-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-triage"));
-    for var in [
-        "LLM_PROVIDER",
-        "OPENAI_API_KEY",
-        "GEMINI_API_KEY",
-        "CORS_ORIGINS",
-        "JWT_SECRET",
-    ] {
-        command.env_remove(var);
-    }
-    let mut child = command
-        .current_dir(&dir)
-        .env("CHATKIT_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("chatkit.db").display()),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let second = lines.next().unwrap().unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let dir = example_support::temp_dir("triage-bin");
+    let database = format!("sqlite://{}", dir.join("chatkit.db").display());
+    let mut command = binary(&dir);
+    command.env("DATABASE_URL", database);
+    let lines = example_support::first_lines(command, 2);
+    let (first, second) = (&lines[0], &lines[1]);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         first.starts_with("chatkit triage server: model=offline-triage"),

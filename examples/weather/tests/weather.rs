@@ -257,25 +257,7 @@ fn the_weather_data_is_deterministic() {
 }
 
 fn binary() -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_example-weather"));
-    command
-        .current_dir(std::env::temp_dir())
-        .env("CHATKIT_ADDR", "127.0.0.1:0");
-    for var in [
-        "LLM_PROVIDER",
-        "OPENAI_API_KEY",
-        "GEMINI_API_KEY",
-        "OPENAI_BASE_URL",
-        "CHATKIT_MODEL",
-        "JWT_SECRET",
-        "JWT_PUBLIC_KEY_FILE",
-        "JWT_JWKS_FILE",
-        "CHATKIT_DEV_USER_HEADER",
-        "CORS_ORIGINS",
-    ] {
-        command.env_remove(var);
-    }
-    command
+    example_support::binary(env!("CARGO_BIN_EXE_example-weather"), &std::env::temp_dir())
 }
 
 #[test]
@@ -310,25 +292,12 @@ fn a_half_configured_provider_is_a_clear_error() {
 
 #[test]
 fn offline_startup_is_announced() {
-    use std::io::BufRead as _;
-    let dir = std::env::temp_dir().join(format!("example-weather-bin-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = binary()
-        .current_dir(&dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("chatkit.db").display()),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let second = lines.next().unwrap().unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let dir = example_support::temp_dir("weather-bin");
+    let database = format!("sqlite://{}", dir.join("chatkit.db").display());
+    let mut command = binary();
+    command.current_dir(&dir).env("DATABASE_URL", database);
+    let lines = example_support::first_lines(command, 2);
+    let (first, second) = (&lines[0], &lines[1]);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         first.starts_with(
