@@ -22,7 +22,6 @@ use chatkit_runtime::protocol::{Order, ThreadItem, ThreadMetadata, Timestamp};
 use chatkit_runtime::store::{PostgresStore, SqliteStore, Store};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use sqlx::Connection as _;
 
 /// Items of the big thread, and threads of the user.
 const ROWS: usize = 10_000;
@@ -189,40 +188,24 @@ fn bench_store(
     });
 }
 
-fn postgres_url() -> String {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
+#[path = "../tests/support/pg_schema.rs"]
+mod pg_schema;
 
-/// A PostgreSQL store in a new schema, with the schema's name; `None`
+use pg_schema::PgSchema;
+
+/// A PostgreSQL store in a new schema, with the schema's guard; `None`
 /// (said out loud) when the server is unreachable.
-async fn postgres_store() -> Option<(PostgresStore, String)> {
-    let url = postgres_url();
-    let mut admin = match sqlx::PgConnection::connect(&url).await {
-        Ok(admin) => admin,
+async fn postgres_store() -> Option<(PostgresStore, PgSchema)> {
+    let schema = match PgSchema::create().await {
+        Ok(schema) => schema,
         Err(err) => {
-            eprintln!(
-                "\n*** PostgreSQL is not reachable at {url} ({err}): its benchmarks are SKIPPED. \
-                 Start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`. ***\n"
-            );
+            eprintln!("\n*** {err}: its benchmarks are SKIPPED. ***\n");
             return None;
         }
     };
-    let schema = format!("chatkit_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut admin)
-        .await
-        .expect("CREATE SCHEMA");
-    let _ = admin.close().await;
-    let options = url
-        .parse::<sqlx::postgres::PgConnectOptions>()
-        .expect("a PostgreSQL URL")
-        .options([("search_path", schema.as_str())]);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(10)
-        .connect_with(options)
+        .connect_with(schema.options())
         .await
         .expect("a pool");
     let store = PostgresStore::from_pool(pool).await.expect("migrations");
@@ -259,12 +242,8 @@ fn benches(c: &mut Criterion) {
                 .expect("ANALYZE");
         });
         bench_store(&mut group, &runtime, "postgres", &postgres);
-        runtime.block_on(async {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(postgres.pool())
-                .await;
-            postgres.pool().close().await;
-        });
+        runtime.block_on(postgres.pool().close());
+        drop(schema);
     }
     group.finish();
 }

@@ -19,63 +19,22 @@ use chatkit_runtime::server::{
 use chatkit_runtime::store::{PostgresStore, Store};
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 use tower::ServiceExt as _;
 
-fn base_url() -> String {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| url.starts_with("postgres"))
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
+#[path = "support/pg_schema.rs"]
+mod pg_schema;
 
-/// A schema of its own for one test.
-struct Schema {
-    name: String,
-    admin: sqlx::PgPool,
-}
+use pg_schema::{PgSchema, postgres_url};
 
-impl Schema {
-    async fn new() -> Self {
-        let admin = PgPoolOptions::new()
-            .max_connections(2)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect(&base_url())
-            .await
-            .unwrap_or_else(|err| {
-                panic!(
-                    "PostgreSQL is not reachable at {} ({err}); start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`",
-                    base_url()
-                )
-            });
-        let name = format!("chatkit_replicas_{}", uuid::Uuid::new_v4().simple());
-        // The name is ours, made of hex digits.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        Self { name, admin }
-    }
-
-    /// A store on this schema, through `url` (the database, or a proxy to it).
-    async fn store(&self, url: &str, max_connections: u32) -> PostgresStore {
-        let options: PgConnectOptions = url.parse().unwrap();
-        let options = options.options([("search_path", self.name.as_str())]);
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(2))
-            .connect_lazy_with(options);
-        PostgresStore::from_pool(pool).await.unwrap()
-    }
-
-    async fn drop_schema(self) {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP SCHEMA {} CASCADE",
-            self.name
-        )))
-        .execute(&self.admin)
-        .await;
-    }
+/// A store in `schema`, through `url` (the database, or a proxy to it).
+async fn store_via(schema: &PgSchema, url: &str, max_connections: u32) -> PostgresStore {
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        // Short, so that requests fail fast while the proxy is cut.
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy_with(schema.options_at(url));
+    PostgresStore::from_pool(pool).await.unwrap()
 }
 
 /// Answers with three assistant messages naming the user message, with
@@ -130,10 +89,10 @@ fn message(text: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_never_interleave_a_thread() {
-    let schema = Schema::new().await;
+    let schema = PgSchema::new().await;
     let replicas = [
-        replica(schema.store(&base_url(), 8).await),
-        replica(schema.store(&base_url(), 8).await),
+        replica(store_via(&schema, &postgres_url(), 8).await),
+        replica(store_via(&schema, &postgres_url(), 8).await),
     ];
     let mut threads = Vec::new();
     for i in 0..4 {
@@ -179,7 +138,7 @@ async fn two_replicas_never_interleave_a_thread() {
     );
 
     // Each thread: whole responses, in order, none duplicated.
-    let store = schema.store(&base_url(), 2).await;
+    let store = store_via(&schema, &postgres_url(), 2).await;
     let mut seen_messages = 0;
     for thread_id in &threads {
         let items = Store::<String>::load_thread_items(
@@ -225,7 +184,6 @@ async fn two_replicas_never_interleave_a_thread() {
         seen_messages += texts.len() / 4;
     }
     assert_eq!(seen_messages, 4 + accepted);
-    schema.drop_schema().await;
 }
 
 /// A TCP proxy to PostgreSQL that can be cut and restored, standing in for
@@ -274,15 +232,15 @@ impl Proxy {
     }
 
     fn url(&self) -> String {
-        base_url().replacen("127.0.0.1:5432", &format!("127.0.0.1:{}", self.port), 1)
+        postgres_url().replacen("127.0.0.1:5432", &format!("127.0.0.1:{}", self.port), 1)
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn losing_the_database_gives_503_and_the_server_recovers() {
-    let schema = Schema::new().await;
+    let schema = PgSchema::new().await;
     let proxy = Proxy::start().await;
-    let router = replica(schema.store(&proxy.url(), 4).await);
+    let router = replica(store_via(&schema, &proxy.url(), 4).await);
     let create = json!({"type": "threads.create", "params": {"input": message("before")}});
     let (status, _) = send(&router, create.clone()).await;
     assert_eq!(status, StatusCode::OK);
@@ -318,5 +276,4 @@ async fn losing_the_database_gives_503_and_the_server_recovers() {
     }
     let (status, _) = send(&router, create).await;
     assert_eq!(status, StatusCode::OK);
-    schema.drop_schema().await;
 }

@@ -1305,102 +1305,17 @@ async fn sqlite_in_memory_stores_are_separate() {
 // PostgreSQL
 // ---------------------------------------------------------------------------
 
-/// The PostgreSQL of the tests: `DATABASE_URL` if it is a PostgreSQL URL,
-/// else the local server (`.ci/run` starts it).
-fn postgres_url() -> String {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
+#[path = "support/pg_schema.rs"]
+mod pg_schema;
 
-/// A schema of its own in the test database, for one test: reruns and
-/// parallel tests never see each other's rows. Dropped, with everything in
-/// it, when the guard is (even if the test fails).
-struct PgSchema {
-    url: String,
-    name: String,
-}
+use pg_schema::PgSchema;
 
 impl PgSchema {
-    async fn new() -> Self {
-        use sqlx::Connection as _;
-
-        let url = postgres_url();
-        let mut admin = sqlx::PgConnection::connect(&url)
-            .await
-            .unwrap_or_else(|err| {
-                panic!(
-                    "PostgreSQL is not reachable at {url} ({err}). Start the local server with \
-                     `pg_ctlcluster --skip-systemctl-redirect 15 main start` (see `ls \
-                     /etc/postgresql` for the version), or set DATABASE_URL to a PostgreSQL URL"
-                )
-            });
-        let name = format!("chatkit_test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
-            .execute(&mut admin)
-            .await
-            .expect("CREATE SCHEMA");
-        admin.close().await.expect("close");
-        Self { url, name }
-    }
-
-    /// Connect options whose `search_path` is this schema.
-    fn options(&self) -> sqlx::postgres::PgConnectOptions {
-        self.url
-            .parse::<sqlx::postgres::PgConnectOptions>()
-            .expect("a PostgreSQL URL")
-            .options([("search_path", self.name.as_str())])
-    }
-
-    /// A pool of up to `max_connections` in this schema.
-    fn pool(&self, max_connections: u32) -> sqlx::PgPool {
-        sqlx::postgres::PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_lazy_with(self.options())
-    }
-
     /// A store in this schema, on a pool of its own.
     async fn store(&self) -> chatkit_runtime::store::PostgresStore {
         chatkit_runtime::store::PostgresStore::from_pool(self.pool(4))
             .await
             .expect("a PostgreSQL store")
-    }
-
-    /// The URL of this schema: the database URL with `options[search_path]`.
-    fn url(&self) -> String {
-        let separator = if self.url.contains('?') { '&' } else { '?' };
-        format!("{}{separator}options[search_path]={}", self.url, self.name)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        use sqlx::Connection as _;
-
-        // On a thread and runtime of its own: `drop` cannot await, and the
-        // test's runtime may be unwinding.
-        let (url, name) = (self.url.clone(), self.name.clone());
-        let cleanup = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
-                    let sql =
-                        format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE");
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await;
-                    let _ = conn.close().await;
-                }
-            });
-        });
-        let _ = cleanup.join();
     }
 }
 

@@ -774,7 +774,12 @@ fn value_error(err: sqlx::Error, kind: &str, id: &str) -> StoreError {
 }
 
 #[cfg(test)]
+#[path = "../../tests/support/pg_schema.rs"]
+mod pg_schema;
+
+#[cfg(test)]
 mod tests {
+    use super::pg_schema::PgSchema;
     use super::*;
 
     #[test]
@@ -789,76 +794,12 @@ mod tests {
         assert_ne!(lock_key("ab", "c"), lock_key("a", "bc"));
     }
 
-    /// The PostgreSQL of the tests: `DATABASE_URL` if it is a PostgreSQL URL,
-    /// else the local server.
-    fn test_url() -> String {
-        std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
-            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-    }
-
-    /// A schema of its own for one test, dropped with everything in it when
-    /// the guard is, even if the test fails.
-    struct Schema {
-        url: String,
-        name: String,
-    }
-
-    impl Drop for Schema {
-        fn drop(&mut self) {
-            use sqlx::Connection;
-            // A thread and runtime of its own: `drop` cannot await.
-            let (url, name) = (self.url.clone(), self.name.clone());
-            let cleanup = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                runtime.block_on(async {
-                    if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
-                        let sql = format!("SET lock_timeout = '10s'; DROP SCHEMA {name} CASCADE");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
-                        let _ = conn.close().await;
-                    }
-                });
-            });
-            let _ = cleanup.join();
-        }
-    }
-
     /// A store in a new schema of its own.
-    async fn store_in_fresh_schema() -> (PostgresStore, Schema) {
-        use sqlx::Connection;
-        let url = test_url();
-        let mut admin = sqlx::PgConnection::connect(&url)
+    async fn store_in_fresh_schema() -> (PostgresStore, PgSchema) {
+        let schema = PgSchema::new().await;
+        let store = PostgresStore::from_pool(schema.pool(2))
             .await
-            .unwrap_or_else(|err| {
-                panic!(
-                    "PostgreSQL is not reachable at {url} ({err}); start it with \
-                 `pg_ctlcluster --skip-systemctl-redirect 15 main start` or set DATABASE_URL"
-                )
-            });
-        let name = format!("chatkit_test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
-            .execute(&mut admin)
-            .await
-            .expect("create the schema");
-        admin.close().await.expect("close");
-        let schema = Schema { url, name };
-        let options = PgConnectOptions::from_str(&schema.url)
-            .expect("a PostgreSQL URL")
-            .options([("search_path", schema.name.as_str())]);
-        let pool = PgPoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
-            .await
-            .expect("a pool");
-        let store = PostgresStore::from_pool(pool).await.expect("migrations");
+            .expect("migrations");
         (store, schema)
     }
 
