@@ -13,8 +13,8 @@ use quote::{format_ident, quote};
 
 use crate::catalog::rust_types::{child_type, field_type, setter_param};
 use crate::catalog::{
-    self, COMPONENTS, ChildKind, Children, Component, ICONS, LITERAL_SETS, LiteralSet, Placement,
-    Prop,
+    self, COMPONENTS, ChildKind, Children, Component, ICON_PREFIX_REASON, ICONS, LITERAL_SETS,
+    LiteralSet, PYTHON_ONLY_ICON, Placement, Prop, python_only_note,
 };
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
@@ -31,18 +31,61 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let structs = COMPONENTS.iter().map(|c| component_struct(c, &krate));
     let unions = unions(&krate);
     let children = child_impls(&krate);
+    let check_prop = check_prop_fn(&krate);
     quote! {
         #(#enums)*
         #icons
         #(#structs)*
         #unions
         #children
+        #check_prop
+    }
+}
+
+/// `check_prop(type, prop, value)`: whether `value` parses as the typed
+/// field of that prop, for strict parsing that names the offending prop
+/// (the typed unions fall back to `DynamicWidget` instead of failing).
+fn check_prop_fn(krate: &TokenStream) -> TokenStream {
+    let arms = COMPONENTS.iter().flat_map(|component| {
+        let wire = component.name;
+        component.all_props().map(move |prop| {
+            let key = prop.wire_name();
+            let ty = field_type(prop.kind, krate);
+            quote! {
+                (#wire, #key) => ::core::option::Option::Some(
+                    <#ty as ::serde::Deserialize>::deserialize(value).map(|_| ()),
+                ),
+            }
+        })
+    });
+    quote! {
+        /// Parses `value` as the prop `prop` (wire name) of the component
+        /// `component` (wire `type`); `None` if the component has no such prop.
+        pub(crate) fn check_prop(
+            component: &str,
+            prop: &str,
+            value: &::serde_json::Value,
+        ) -> ::core::option::Option<::core::result::Result<(), ::serde_json::Error>> {
+            match (component, prop) {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
     }
 }
 
 fn doc_attr(doc: &str) -> TokenStream {
     let doc = format!(" {doc}");
     quote!(#[doc = #doc])
+}
+
+/// `#[deprecated(note = ...)]` for what only the Python reference has, the
+/// opt-in mechanism the catalogue's `Support::Python` asks for.
+fn deprecated_attr(note: Option<String>) -> TokenStream {
+    match note {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None => quote!(),
+    }
 }
 
 fn literal_enum(set: &LiteralSet, krate: &TokenStream) -> TokenStream {
@@ -113,32 +156,48 @@ fn icon_enum(krate: &TokenStream) -> TokenStream {
         .map(|v| format_ident!("{}", ICONS.variant(v)))
         .collect();
     let values = ICONS.values;
-    let variant_docs = values.iter().map(|v| doc_attr(&format!("`\"{v}\"`")));
+    let variant_docs = values.iter().map(|v| {
+        let doc = doc_attr(&format!("`\"{v}\"`"));
+        let deprecated = deprecated_attr(
+            (*v == PYTHON_ONLY_ICON.0)
+                .then(|| python_only_note(&format!("The icon `\"{v}\"`"), PYTHON_ONLY_ICON.1)),
+        );
+        quote!(#doc #deprecated)
+    });
+    let vendor_note = python_only_note("A `vendor:` icon", ICON_PREFIX_REASON);
+    let lucide_note = python_only_note("A `lucide:` icon", ICON_PREFIX_REASON);
     quote! {
         #doc
         ///
         /// Besides the built-in names, `vendor:*` and `lucide:*` names are
-        /// accepted; they hold the part after the prefix.
+        /// accepted; they hold the part after the prefix. They, and `Clock`,
+        /// are only in the Python reference, so they are deprecated: an
+        /// opt-in with `#[allow(deprecated)]`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum IconName {
             #( #variant_docs #variants, )*
             /// `"vendor:<name>"`: an icon supplied by the integrating app.
+            #[deprecated(note = #vendor_note)]
             Vendor(::std::string::String),
             /// `"lucide:<name>"`: an icon of the Lucide set.
+            #[deprecated(note = #lucide_note)]
             Lucide(::std::string::String),
         }
 
+        #[allow(deprecated)]
         impl IconName {
             /// The built-in names, in catalogue order.
             pub const BUILT_IN: &'static [&'static str] = &[#(#values),*];
 
             /// An app-supplied icon, serialized as `"vendor:<name>"`.
+            #[deprecated(note = #vendor_note)]
             pub fn vendor(name: impl ::core::convert::Into<::std::string::String>) -> Self {
                 Self::Vendor(name.into())
             }
 
             /// A Lucide icon, serialized as `"lucide:<name>"`.
+            #[deprecated(note = #lucide_note)]
             pub fn lucide(name: impl ::core::convert::Into<::std::string::String>) -> Self {
                 Self::Lucide(name.into())
             }
@@ -153,6 +212,7 @@ fn icon_enum(krate: &TokenStream) -> TokenStream {
             }
         }
 
+        #[allow(deprecated)]
         impl ::core::str::FromStr for IconName {
             type Err = #krate::UnknownValue;
             fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -199,18 +259,37 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
         let parent = catalog::by_name(parent).map_or(parent, |p| p.rust);
         doc.push_str(&format!(" Only valid directly inside [`{parent}`]."));
     }
+    if let Some(support) = component.support.doc() {
+        doc.push_str(&format!("\n\n{support}"));
+    }
     let struct_doc = doc_attr(&doc);
+    let new_deprecated = deprecated_attr(
+        component
+            .support
+            .deprecation(&format!("The `{}` component", component.rust)),
+    );
+    let prop_deprecated = |prop: &Prop| {
+        deprecated_attr(
+            prop.support
+                .deprecation(&format!("The `{}` prop of `{}`", prop.name, component.rust)),
+        )
+    };
+    let prop_doc = |prop: &Prop| match prop.support.doc() {
+        Some(support) => format!("{}\n\n{support}", prop.doc),
+        None => prop.doc.to_owned(),
+    };
     let wire_doc = doc_attr(&format!("Serialized with `\"type\": \"{wire}\"`."));
 
     let props: Vec<&Prop> = component.all_props().collect();
     let fields = props.iter().map(|prop| {
         let ident = format_ident!("{}", prop.name);
         let ty = field_type(prop.kind, krate);
-        let doc = doc_attr(prop.doc);
+        let doc = doc_attr(&prop_doc(prop));
+        let deprecated = prop_deprecated(prop);
         if prop.required {
-            quote!(#doc pub #ident: #ty,)
+            quote!(#doc #deprecated pub #ident: #ty,)
         } else {
-            quote!(#doc pub #ident: ::core::option::Option<#ty>,)
+            quote!(#doc #deprecated pub #ident: ::core::option::Option<#ty>,)
         }
     });
 
@@ -285,7 +364,8 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
     let setters = props.iter().map(|prop| {
         let ident = format_ident!("{}", prop.name);
         let (param, convert) = setter_param(prop.kind, krate);
-        let doc = doc_attr(&format!("Sets `{}`: {}", prop.wire_name(), prop.doc));
+        let doc = doc_attr(&format!("Sets `{}`: {}", prop.wire_name(), prop_doc(prop)));
+        let deprecated = prop_deprecated(prop);
         let store = if prop.required {
             quote!(self.#ident = #convert;)
         } else {
@@ -293,6 +373,7 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
         };
         quote! {
             #doc
+            #deprecated
             #[must_use]
             pub fn #ident(mut self, value: #param) -> Self {
                 #store
@@ -337,6 +418,7 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
 
     let default_impl = if new_params.is_empty() {
         quote! {
+            #[allow(deprecated)]
             impl ::core::default::Default for #name {
                 fn default() -> Self { Self::new() }
             }
@@ -361,11 +443,15 @@ fn component_struct(component: &Component, krate: &TokenStream) -> TokenStream {
             pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
 
+        // The Python-only props are deprecated for users; the generated code
+        // that builds, reads and writes them is not a use.
+        #[allow(deprecated)]
         impl #name {
             /// The wire `type` of this component.
             pub const TYPE: &'static str = #wire;
 
             #new_doc
+            #new_deprecated
             pub fn new(#(#new_params),*) -> Self {
                 Self {
                     #(#new_inits)*
@@ -420,6 +506,7 @@ fn serialize_impl(component: &Component, props: &[&Prop]) -> TokenStream {
         },
     };
     quote! {
+        #[allow(deprecated)]
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
@@ -491,6 +578,7 @@ fn deserialize_impl(component: &Component, props: &[&Prop], krate: &TokenStream)
     };
     let unexpected_type = Literal::string(wire);
     quote! {
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 struct Visitor;

@@ -9,6 +9,7 @@ mod catalog;
 mod common;
 mod define;
 mod function_tool;
+mod template;
 mod widget;
 
 use proc_macro::TokenStream;
@@ -19,6 +20,14 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn __widget(input: TokenStream) -> TokenStream {
     widget::expand(input.into()).into()
+}
+
+/// The implementation of `widget_dsl::widget_template!`; its input starts
+/// with the path of `widget-dsl` and a `;`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __widget_template(input: TokenStream) -> TokenStream {
+    template::expand(input.into()).into()
 }
 
 /// Generates the typed widget tree of `widget-dsl` from the catalogue.

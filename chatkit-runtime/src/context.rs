@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{Stream, StreamExt as _};
 use serde_json::Value;
-use widget_dsl::{WidgetRoot, diff_widget};
+use widget_dsl::{IntoWidgetRoot, diff_widget};
 
 use crate::protocol::{
     Task, ThreadItem, ThreadItemUpdate, ThreadStreamEvent, WidgetItem, Workflow, WorkflowItem,
@@ -151,11 +151,11 @@ impl<C> AgentContext<C> {
     /// [`Cancelled`] once the client is gone.
     pub async fn stream_widget(
         &self,
-        widget: impl Into<WidgetRoot>,
+        widget: impl IntoWidgetRoot,
         copy_text: Option<String>,
     ) -> Result<(), Cancelled> {
         match self.events() {
-            Some(events) => events.widget(widget, copy_text).await,
+            Some(events) => events.widget(widget.into_widget_root(), copy_text).await,
             None => Ok(()),
         }
     }
@@ -173,7 +173,7 @@ impl<C> AgentContext<C> {
         copy_text: Option<String>,
     ) -> Result<(), Cancelled>
     where
-        W: Into<WidgetRoot>,
+        W: IntoWidgetRoot,
     {
         let Some(events) = self.events() else {
             return Ok(());
@@ -186,7 +186,7 @@ impl<C> AgentContext<C> {
         let item_id = base.id.clone();
         let mut item = WidgetItem {
             base,
-            widget: first.into(),
+            widget: first.into_widget_root(),
             copy_text,
         };
         events
@@ -195,7 +195,7 @@ impl<C> AgentContext<C> {
             })
             .await?;
         while let Some(next) = states.next().await {
-            let next = next.into();
+            let next = next.into_widget_root();
             for update in diff_widget(&item.widget, &next) {
                 events
                     .send(ThreadStreamEvent::ThreadItemUpdated {

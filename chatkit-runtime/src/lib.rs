@@ -34,7 +34,16 @@
 //! ```
 //!
 //! Tools for the model are written with [`#[function_tool]`](function_tool)
-//! and widgets with [`widget!`]; see [`tool`] and [`widgets`].
+//! and widgets with [`widget!`]; see [`tool`] and [`widgets`]. A server
+//! binary's whole `main` is one [`launch::Launch`]; [`http::App`] is the
+//! production HTTP layer, and it serves the browser
+//! [playground](crate::playground) when asked to.
+//!
+//! # Cargo features
+//!
+//! - `playground` (default): the browser playground, embedded in the
+//!   binary (`chatkit_runtime::playground`, `HttpConfig::playground`,
+//!   `CHATKIT_PLAYGROUND`).
 #![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/function_tool.md")]
 
@@ -42,7 +51,11 @@ pub mod agent;
 pub mod attachments;
 mod context;
 pub mod http;
+pub mod launch;
 pub mod model;
+pub mod outbound;
+#[cfg(feature = "playground")]
+pub mod playground;
 pub mod protocol;
 pub mod server;
 pub mod store;

@@ -1167,7 +1167,7 @@ async fn readiness_queries_a_real_sqlite_store() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/ready", listener.local_addr().unwrap());
     let server = tokio::spawn(axum::serve(listener, app.router()).into_future());
-    let client = reqwest::Client::new();
+    let client = chatkit_runtime::outbound::client().expect("the outbound client");
     assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
     // The database goes away.
     pool.close().await;
@@ -1178,4 +1178,121 @@ async fn readiness_queries_a_real_sqlite_store() {
         "unavailable"
     );
     server.abort();
+}
+
+#[tokio::test]
+async fn the_playground_is_served_where_asked_with_what_the_authenticator_needs() {
+    use chatkit_runtime::playground::Playground;
+    use chatkit_runtime::widgets::{Card, widget};
+
+    let card: Card = widget! { Card { Text { value: "Hello" } } };
+    let playground = Playground::new()
+        .path("ui")
+        .title("Test bench")
+        .gallery([("Greeting", card)]);
+    let server = TestServer::start(
+        DevHeaderAuth::new("x-user-id").unwrap(),
+        relaxed().playground(playground),
+    )
+    .await;
+    let client = chatkit_runtime::outbound::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str| client.get(server.url(path)).send();
+
+    let redirect = get("/ui").await.unwrap();
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(redirect.headers()["location"], "/ui/");
+    let page = get("/ui/").await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"),
+        "{csp}"
+    );
+    assert!(page.text().await.unwrap().contains("playground/app.js"));
+
+    let script = get("/ui/playground/app.js").await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    for missing in [
+        "/ui/playground/nope.js",
+        "/ui/playground/..%2FCargo.toml",
+        "/playground/app.js",
+    ] {
+        let response = get(missing).await.unwrap();
+        assert_eq!(response.status(), 404, "{missing}");
+    }
+
+    let config: Value = get("/ui/playground/config.json")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        config,
+        json!({"title": "Test bench", "chatkit_url": "/chatkit",
+               "auth": {"mode": "dev_header", "header": "x-user-id"},
+               "attachments": true, "gallery": true})
+    );
+    let gallery: Value = get("/ui/playground/gallery.json")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gallery[0]["name"], "Greeting");
+    assert_eq!(gallery[0]["widget"]["children"][0]["value"], "Hello");
+
+    // The page is static; the data behind it needs the same credentials as ever.
+    assert_eq!(server.send(None, &list()).await.status, 401);
+}
+
+#[tokio::test]
+async fn the_playground_is_off_unless_asked_for_and_asks_jwt_users_for_a_token() {
+    let server = TestServer::start(jwt().build().unwrap(), relaxed()).await;
+    let page = server.client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    drop(server);
+
+    let config = HttpConfig::from_lookup(&|name| match name {
+        "CHATKIT_PLAYGROUND" => Some("true".into()),
+        "CHATKIT_PLAYGROUND_PATH" => Some("/bench".into()),
+        _ => None,
+    })
+    .unwrap();
+    let server = TestServer::start(jwt().build().unwrap(), config).await;
+    let config: Value = server
+        .client
+        .get(server.url("/bench/playground/config.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config["auth"], json!({"mode": "jwt"}));
+    assert_eq!(config["gallery"], false);
+
+    // `playground_by_default` serves it unless the environment said no.
+    let off =
+        HttpConfig::from_lookup(&|name| (name == "CHATKIT_PLAYGROUND").then(|| "false".into()))
+            .unwrap()
+            .playground_by_default(chatkit_runtime::playground::Playground::new());
+    assert!(off.playground_settings().is_none());
+    let on =
+        HttpConfig::default().playground_by_default(chatkit_runtime::playground::Playground::new());
+    assert_eq!(on.playground_settings().map(|p| p.served_at()), Some("/"));
+    let bad =
+        HttpConfig::from_lookup(&|name| (name == "CHATKIT_PLAYGROUND_PATH").then(|| "ui".into()));
+    assert_eq!(bad.unwrap_err().var(), "CHATKIT_PLAYGROUND_PATH");
 }

@@ -1,7 +1,8 @@
 //! The OpenAI Responses and Chat Completions models against a mock OpenAI
 //! server over real HTTP on loopback: streaming, lenient parsing, request
-//! format, retries, timeouts, errors and API-key hygiene. Also the provider
-//! factory and the scripted model.
+//! format, retries, timeouts, errors and API-key hygiene; async-openai
+//! clients and configurations of the caller's (Azure included). Also the
+//! provider factory and the scripted model.
 
 mod support {
     pub(crate) mod mock_openai;
@@ -9,11 +10,13 @@ mod support {
 
 use std::time::{Duration, Instant};
 
+use async_openai::config::{AzureConfig, OpenAIConfig};
 use chatkit_runtime::model::{
     ChatCompletionsModel, Citation, ConfigError, ContentPart, InputItem, Model, ModelError,
     ModelErrorKind, ModelEvent, ModelRequest, ModelSettings, OpenAiResponsesModel, RetryPolicy,
-    Role, ScriptedModel, ScriptedResponse, ToolChoice, Usage, from_env_with,
+    Role, ScriptedModel, ScriptedResponse, ToolChoice, Usage, from_env_with, openai_client,
 };
+use chatkit_runtime::outbound;
 use chatkit_runtime::tool::{SchemaDialect, ToolDefinition};
 use futures::StreamExt as _;
 use serde_json::{Value, json};
@@ -1128,6 +1131,203 @@ async fn openai_chat_completions_uses_max_completion_tokens() {
     assert!(body.get("max_tokens").is_none());
 }
 
+#[tokio::test]
+async fn keep_alives_and_empty_events_are_skipped() {
+    let mock = MockOpenAi::start().await;
+    mock.push_chat(Reply::sse([
+        Step::Bytes(b": keep-alive\n\n".to_vec()),
+        Step::Event(chunk(json!({"content": "a"}))),
+        Step::Data(String::new()),
+        Step::Bytes(b"event: keepalive\ndata: {}\n\n".to_vec()),
+        Step::Event(chunk(json!({"content": "b"}))),
+        Step::Data("[DONE]".into()),
+    ]));
+    let events = events(&chat_model(&mock), hello()).await;
+    assert_eq!(text_of(&events), "ab");
+}
+
+#[tokio::test]
+async fn responses_answered_with_one_json_document_is_a_protocol_error() {
+    let mock = MockOpenAi::start().await;
+    mock.push_responses(Reply::status(
+        200,
+        json!({"id": "resp_1", "object": "response", "status": "completed", "output": []}),
+    ));
+    let error = run(&responses_model(&mock), hello()).await.unwrap_err();
+    assert_eq!(error.kind(), ModelErrorKind::Protocol);
+    assert!(error.message().contains("JSON"), "{error}");
+    assert_eq!(mock.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_http_client_of_ones_own_is_used() {
+    let mock = MockOpenAi::start().await;
+    mock.push_chat(Reply::chat([finish("stop")]));
+    let http = outbound::builder()
+        .user_agent("my-app/1.0")
+        .build()
+        .unwrap();
+    let model = chat_model(&mock).http_client(http);
+    events(&model, hello()).await;
+    assert_eq!(mock.only_request().header("user-agent"), Some("my-app/1.0"));
+}
+
+fn openai_config(mock: &MockOpenAi) -> OpenAIConfig {
+    OpenAIConfig::new()
+        .with_api_base(mock.base_url())
+        .with_api_key(KEY)
+        .with_org_id("org-test")
+}
+
+#[tokio::test]
+async fn from_client_with_openai_client_keeps_retry_after_and_the_retry_policy() {
+    let mock = MockOpenAi::start().await;
+    mock.push_responses(
+        Reply::status(429, json!({"error": {"message": "slow down"}}))
+            .header("retry-after-ms", "30"),
+    );
+    mock.push_responses(Reply::status(
+        503,
+        json!({"error": {"message": "overloaded"}}),
+    ));
+    mock.push_responses(Reply::responses([
+        json!({"type": "response.output_text.delta", "delta": "through my client"}),
+        completed(json!({})),
+    ]));
+    let client = openai_client(outbound::client().unwrap(), openai_config(&mock));
+    let model = OpenAiResponsesModel::from_client(client, "gpt-test").retry_policy(fast_retries(3));
+    assert!(!format!("{model:?}").contains(KEY));
+    let events = events(&model, hello()).await;
+    assert_eq!(text_of(&events), "through my client");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].path, "/v1/responses");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(requests[0].header("openai-organization"), Some("org-test"));
+    assert_eq!(requests[0].body["stream"], true);
+
+    // The retry policy is the model's alone: one attempt is one request.
+    mock.push_responses(Reply::status(500, json!({"error": {"message": "down"}})));
+    let model = OpenAiResponsesModel::from_client(
+        openai_client(outbound::client().unwrap(), openai_config(&mock)),
+        "gpt-test",
+    )
+    .retry_policy(RetryPolicy::none());
+    let error = run(&model, hello()).await.unwrap_err();
+    assert_eq!(error.kind(), ModelErrorKind::Unavailable);
+    assert_eq!(mock.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn from_client_with_async_openais_own_http_handling_maps_its_errors() {
+    let mock = MockOpenAi::start().await;
+    // async-openai's own executor reads these bodies itself: an OpenAI
+    // error that echoes the key, and a body that is not OpenAI's shape.
+    mock.push_chat(Reply::status(
+        401,
+        json!({"error": {"message": format!("Incorrect API key provided: {KEY}."), "type": "invalid_request_error", "code": "invalid_api_key"}}),
+    ));
+    mock.push_chat(Reply::status(403, json!({"detail": "not for you"})));
+    let client = async_openai::Client::build(outbound::client().unwrap(), openai_config(&mock));
+    let model = ChatCompletionsModel::from_client(client, "gpt-test");
+    let error = run(&model, hello()).await.unwrap_err();
+    assert_eq!(error.kind(), ModelErrorKind::Rejected);
+    assert!(error.message().contains("401"), "{error}");
+    assert!(
+        error
+            .message()
+            .contains("Incorrect API key provided: [redacted]"),
+        "{error}"
+    );
+    assert_no_key(&error);
+    let error = run(&model, hello()).await.unwrap_err();
+    assert_eq!(error.kind(), ModelErrorKind::Rejected);
+    assert!(error.message().contains("not for you"), "{error}");
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_callers_config_with_a_key_that_is_no_header_is_refused_without_a_panic() {
+    let mock = MockOpenAi::start().await;
+    let config = openai_config(&mock).with_api_key(format!("{KEY}\n"));
+    let model = ChatCompletionsModel::from_config(config, "gpt-test");
+    let error = run(&model, hello()).await.unwrap_err();
+    assert_eq!(error.kind(), ModelErrorKind::Rejected);
+    assert_no_key(&error);
+    assert!(mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn azure_config_calls_the_deployment_with_its_api_version_and_key() {
+    let mock = MockOpenAi::start().await;
+    mock.push_chat(Reply::chat([
+        chunk(json!({"content": "Hi from Azure"})),
+        finish("stop"),
+    ]));
+    let config = AzureConfig::new()
+        .with_api_base(mock.origin())
+        .with_api_key(KEY)
+        .with_deployment_id("gpt-4o-mini")
+        .with_api_version("2024-10-21");
+    let model = ChatCompletionsModel::from_config(config, "gpt-4o-mini");
+    let mut request = hello();
+    request.settings.max_tokens = Some(50);
+    let events = events(&model, request).await;
+    assert_eq!(text_of(&events), "Hi from Azure");
+    let request = mock.only_request();
+    assert_eq!(
+        request.path,
+        "/openai/deployments/gpt-4o-mini/chat/completions"
+    );
+    assert_eq!(request.query.as_deref(), Some("api-version=2024-10-21"));
+    assert_eq!(request.header("api-key"), Some(KEY));
+    assert!(request.header("authorization").is_none());
+    assert_eq!(request.body["model"], "gpt-4o-mini");
+    assert_eq!(request.body["max_completion_tokens"], 50);
+}
+
+#[tokio::test]
+async fn factory_azure_against_the_mock() {
+    let mock = MockOpenAi::start().await;
+    mock.push_chat(
+        Reply::status(429, json!({"error": {"message": "slow", "code": "429"}}))
+            .header("retry-after", "0"),
+    );
+    mock.push_chat(Reply::chat([
+        chunk(json!({"content": "ok"})),
+        finish("stop"),
+    ]));
+    let endpoint = format!("{}/", mock.origin());
+    let model = from_env_with(vars(&[
+        ("LLM_PROVIDER", "azure"),
+        ("AZURE_OPENAI_ENDPOINT", &endpoint),
+        ("AZURE_OPENAI_API_KEY", KEY),
+        ("OPENAI_API_VERSION", "2025-01-01-preview"),
+        ("AZURE_OPENAI_DEPLOYMENT", "chat-prod"),
+    ]))
+    .unwrap();
+    assert_eq!(model.name(), "chat-prod");
+    assert_eq!(model.schema_dialect(), SchemaDialect::OpenAi);
+    let events = events(model.as_ref(), hello()).await;
+    assert_eq!(text_of(&events), "ok");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2, "the 429 is retried");
+    for request in &requests {
+        assert_eq!(
+            request.path,
+            "/openai/deployments/chat-prod/chat/completions"
+        );
+        assert_eq!(
+            request.query.as_deref(),
+            Some("api-version=2025-01-01-preview")
+        );
+        assert_eq!(request.header("api-key"), Some(KEY));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Provider factory
 
@@ -1208,6 +1408,35 @@ fn factory_errors_name_the_variable_and_never_the_key() {
         ("CHATKIT_MODEL", "m"),
     ]);
     assert_eq!(error.variable(), "OPENAI_BASE_URL");
+
+    let azure = [
+        ("LLM_PROVIDER", "azure"),
+        ("AZURE_OPENAI_ENDPOINT", "https://r.openai.azure.com"),
+        ("AZURE_OPENAI_API_KEY", KEY),
+        ("OPENAI_API_VERSION", "2024-10-21"),
+        ("CHATKIT_MODEL", "dep"),
+    ];
+    assert_eq!(from_env_with(vars(&azure)).unwrap().name(), "dep");
+    for (missing, variable) in [
+        ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_ENDPOINT"),
+        ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"),
+        ("OPENAI_API_VERSION", "OPENAI_API_VERSION"),
+        ("CHATKIT_MODEL", "AZURE_OPENAI_DEPLOYMENT"),
+    ] {
+        let rest: Vec<(&str, &str)> = azure
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != missing)
+            .collect();
+        assert_eq!(
+            config_error(&rest).variable(),
+            variable,
+            "without {missing}"
+        );
+    }
+    let mut bad = azure.to_vec();
+    bad.push(("AZURE_OPENAI_DEPLOYMENT", "../admin"));
+    assert_eq!(config_error(&bad).variable(), "AZURE_OPENAI_DEPLOYMENT");
 
     let bad_key = format!("{KEY}\nX-Injected: 1");
     let error = config_error(&[("OPENAI_API_KEY", &bad_key)]);

@@ -482,6 +482,9 @@ async fn custom_actions_reach_the_action_hook_with_the_sender_flow(h: &Harness) 
         h.recorded().actions[0].1.as_deref(),
         Some(widget_id.as_str())
     );
+    // The stored widget follows the update its client got.
+    let stored = h.items(ALICE, &thread_id).await;
+    assert_eq!(stored[1]["widget"]["children"][0]["value"], "Done: archive");
 
     // An action from an item that is not a widget is refused before streaming.
     let user_message = h.items(ALICE, &thread_id).await[0]["id"].clone();
@@ -493,6 +496,70 @@ async fn custom_actions_reach_the_action_hook_with_the_sender_flow(h: &Harness) 
         )
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn update_widget_sends_the_smallest_updates_and_stores_the_result() {
+    update_widget_sends_the_smallest_updates_and_stores_the_result_flow(&Harness::new()).await;
+}
+
+async fn update_widget_sends_the_smallest_updates_and_stores_the_result_flow(h: &Harness) {
+    h.script(|call| async move {
+        match call.action {
+            None => {
+                let card = widget! { Card {
+                    Text { id: "status", value: "Pending" }
+                    Badge { id: "count", label: "1" }
+                } };
+                call.events.widget(card, Some("Pending".into())).await?;
+            }
+            Some((_, sender)) => {
+                let sender = sender.expect("sender");
+                let card = widget! { Card {
+                    Text { id: "status", value: "Pending approval" }
+                    Badge { id: "count", label: "1" }
+                } };
+                let item = call
+                    .events
+                    .update_widget_with_copy_text(
+                        &sender,
+                        card.clone(),
+                        Some("Pending approval".into()),
+                    )
+                    .await?;
+                assert_eq!(item.copy_text.as_deref(), Some("Pending approval"));
+                // The same widget again changes nothing.
+                call.events.update_widget(&item, card).await?;
+            }
+        }
+        Ok(())
+    });
+    let (thread_id, reply) = h.create_thread(ALICE, "show").await;
+    let widget_id = reply.events[3]["item"]["id"].as_str().unwrap().to_owned();
+    let reply = h
+        .send(
+            ALICE,
+            json!({"type": "threads.custom_action", "params": {
+            "thread_id": thread_id, "item_id": widget_id, "action": {"type": "approve"}}}),
+        )
+        .await;
+    // One text delta, no replacement: the store is updated without the client.
+    assert_eq!(
+        types(&reply.events),
+        ["stream_options", "thread.item.updated"]
+    );
+    assert_eq!(
+        reply.events[1]["update"],
+        json!({"type": "widget.streaming_text.value_delta", "component_id": "status",
+               "delta": " approval", "done": true})
+    );
+    let stored = h.items(ALICE, &thread_id).await;
+    assert_eq!(stored[1]["id"], widget_id.as_str());
+    assert_eq!(
+        stored[1]["widget"]["children"][0]["value"],
+        "Pending approval"
+    );
+    assert_eq!(stored[1]["copy_text"], "Pending approval");
 }
 
 #[tokio::test]

@@ -24,3 +24,12 @@ fn function_tool() {
     t.pass("tests/ui/function_tool/pass/*.rs");
     t.compile_fail("tests/ui/function_tool/fail/*.rs");
 }
+
+/// `widget_template!`: `.widget` files are read and checked while compiling,
+/// and their data is typed; each mistake in a file is reported at its path.
+#[test]
+fn widget_template() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/template/pass/*.rs");
+    t.compile_fail("tests/ui/template/fail/*.rs");
+}

@@ -65,16 +65,20 @@ mod action;
 mod components;
 mod diff;
 mod dynamic;
+mod strict;
+mod template;
 mod values;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use action::ActionConfig;
+pub use action::{ActionConfig, IntoPayload, PayloadError};
 pub use components::*;
 pub use diff::{WidgetUpdate, diff_widget};
 pub use dynamic::DynamicWidget;
+pub use strict::Issue;
+pub use template::{TemplateError, TemplateErrorKind, WidgetTemplate};
 pub use values::{
     AreaSeries, BarSeries, Border, BorderSide, BorderValue, Borders, CardAction, ChartDatum,
     ChartValue, Color, Dimension, Editable, EditableProps, LineSeries, ListLimit, Padding,
@@ -133,6 +137,84 @@ where
             child.push_into(children);
         }
     }
+}
+
+/// A widget that can be sent on its own: [`Card`], [`ListView`], [`Basic`],
+/// a [`WidgetRoot`] or a [`DynamicWidget`].
+///
+/// Functions that show a widget take `impl IntoWidgetRoot`, so passing a
+/// component that is not a root (a `Row`, a `Text`) is an error at the
+/// argument that says what to wrap it in.
+///
+/// ```compile_fail
+/// fn show(widget: impl widget_dsl::IntoWidgetRoot) {}
+/// show(widget_dsl::Row::new());
+/// // error[E0277]: `Row` is not a widget root
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a widget root",
+    label = "not a root: only `Card`, `ListView` and `Basic` can be shown on their own",
+    note = "wrap it in a root: a `ListViewItem` in a `ListView`, any other component in a `Card` (or a borderless `Basic`), e.g. `widget! {{ Card {{ {{row}} }} }}` or `Card::new().child(row)`"
+)]
+pub trait IntoWidgetRoot {
+    /// The root.
+    fn into_widget_root(self) -> WidgetRoot;
+}
+
+// Without `do_not_recommend`, rustc reports the blanket impl's unmet
+// `WidgetRoot: From<Row>` instead of the message above.
+#[diagnostic::do_not_recommend]
+impl<T: Into<WidgetRoot>> IntoWidgetRoot for T {
+    fn into_widget_root(self) -> WidgetRoot {
+        self.into()
+    }
+}
+
+/// A `.widget` template read and checked while compiling, with a typed
+/// struct for its data.
+///
+/// The path is relative to the crate's `Cargo.toml`. An unreadable file, a
+/// version other than `"1.0"`, a template that does not parse, a `jsonSchema`
+/// that does not compile, and an `outputJsonPreview` that is not a valid
+/// widget of the catalogue are compile errors at the path; the crate is
+/// rebuilt when the file changes. Two forms:
+///
+/// - `widget_template!("widgets/x.widget")` is a `&'static WidgetTemplate`;
+/// - `widget_template! { pub struct Name = "widgets/x.widget"; }` also
+///   declares `Name`, a struct generated from the template's `jsonSchema`
+///   (optional properties are `Option`s left out when `None`), with
+///   `Name::template()` and `name.build()`.
+///
+/// ```
+/// widget_dsl::widget_template! {
+///     /// The data of the cat profile card.
+///     pub struct CatProfile = "tests/templates/cat_profile.widget";
+/// }
+///
+/// let card = CatProfile {
+///     name: "Whiskers".into(),
+///     photo: "https://example.com/whiskers.png".into(),
+///     age: Some(3),
+///     bio: "Likes boxes.".into(),
+///     breed: None,
+///     size: Some(CatProfileSize::Lg),
+/// }
+/// .build()
+/// .unwrap();
+/// assert_eq!(serde_json::to_value(&card).unwrap()["size"], "lg");
+///
+/// let template = widget_dsl::widget_template!("tests/templates/task_list.widget");
+/// assert_eq!(template.name(), "task_list");
+/// ```
+#[macro_export]
+macro_rules! widget_template {
+    ($path:literal) => {
+        $crate::__private::widget_template!($crate; $path)
+    };
+    ($($tokens:tt)*) => {
+        // Braces, so that the expansion may be items at module level.
+        $crate::__private::widget_template! { $crate; $($tokens)* }
+    };
 }
 
 /// Builds a typed widget with an rsx-like syntax, checked at compile time.

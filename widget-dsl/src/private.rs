@@ -6,7 +6,21 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::{Map, Value};
 
-pub use chatkit_macros::{__catalog_json as catalog_json, __widget as widget};
+pub use chatkit_macros::{
+    __catalog_json as catalog_json, __widget as widget, __widget_template as widget_template,
+};
+pub use serde;
+
+/// `serde_json::Value`, for generated data structs. An alias, not a
+/// re-export of `serde_json`, which would make rustc name
+/// `serde_json::Map` as `widget_dsl::__private::serde_json::map::Map` in
+/// diagnostics.
+pub type JsonValue = serde_json::Value;
+
+/// The template behind a `widget_template!`, loaded once.
+pub fn checked_template(text: &str, path: &str) -> crate::WidgetTemplate {
+    crate::WidgetTemplate::checked(text, path)
+}
 
 use crate::UnknownValue;
 

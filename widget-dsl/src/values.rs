@@ -524,14 +524,26 @@ pub struct SelectOption {
     pub value: String,
     /// Displayed label.
     pub label: String,
-    /// The option cannot be chosen. Python reference only.
+    /// The option cannot be chosen.
+    ///
+    /// Only in the Python reference; an opt-in (`#[allow(deprecated)]`).
+    #[deprecated(
+        note = "`SelectOption.disabled` is only in the Python reference (openai-chatkit 1.6.5), not in the frontend's types (@openai/chatkit 1.9.0). The frontend's `Select` options are `{value, label}`, so its types reject the widget. To send it anyway, opt in with `#[allow(deprecated)]` on the statement or function that sets it."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// Secondary text. Python reference only.
+    /// Secondary text.
+    ///
+    /// Only in the Python reference; an opt-in (`#[allow(deprecated)]`).
+    #[deprecated(
+        note = "`SelectOption.description` is only in the Python reference (openai-chatkit 1.6.5), not in the frontend's types (@openai/chatkit 1.9.0). The frontend's `Select` options are `{value, label}`, so its types reject the widget. To send it anyway, opt in with `#[allow(deprecated)]` on the statement or function that sets it."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+// The deprecated fields are Python-only for users; building them is not a use.
+#[allow(deprecated)]
 impl SelectOption {
     /// A choice submitting `value`, shown as `label`.
     pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
@@ -543,14 +555,20 @@ impl SelectOption {
         }
     }
 
-    /// Sets the secondary text.
+    /// Sets the secondary text. Only in the Python reference.
+    #[deprecated(
+        note = "`SelectOption.description` is only in the Python reference (openai-chatkit 1.6.5), not in the frontend's types (@openai/chatkit 1.9.0). The frontend's `Select` options are `{value, label}`, so its types reject the widget. To send it anyway, opt in with `#[allow(deprecated)]` on the statement or function that sets it."
+    )]
     #[must_use]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
 
-    /// Disables the option.
+    /// Disables the option. Only in the Python reference.
+    #[deprecated(
+        note = "`SelectOption.disabled` is only in the Python reference (openai-chatkit 1.6.5), not in the frontend's types (@openai/chatkit 1.9.0). The frontend's `Select` options are `{value, label}`, so its types reject the widget. To send it anyway, opt in with `#[allow(deprecated)]` on the statement or function that sets it."
+    )]
     #[must_use]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);

@@ -23,6 +23,7 @@ use widget_dsl::*;
 struct CatalogComponent {
     r#type: String,
     placement: String,
+    support: String,
     children: String,
     props: Vec<CatalogProp>,
 }
@@ -33,6 +34,7 @@ struct CatalogProp {
     wire: String,
     kind: String,
     required: bool,
+    support: String,
     values: Vec<String>,
 }
 
@@ -46,22 +48,34 @@ const BOTH: &[&str] = &["ts", "python"];
 const TS: &[&str] = &["ts"];
 const PYTHON: &[&str] = &["python"];
 
-/// Components only one reference has.
-fn component_oracles(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "Chart" => PYTHON,
-        "Table" | "Table.Row" | "Table.Cell" => TS,
-        _ => BOTH,
+/// The references that accept a component or prop, from the catalogue's
+/// `support` decision. `python` ones are opt-ins in the DSL.
+fn oracles_for(support: &str) -> &'static [&'static str] {
+    match support {
+        "both" => BOTH,
+        "frontend" => TS,
+        "python" => PYTHON,
+        other => panic!("unknown support {other}"),
     }
 }
 
-/// Props only one reference has.
-fn prop_oracles(type_name: &str, prop: &str) -> &'static [&'static str] {
-    match (type_name, prop) {
-        ("Card", "border") => TS,
-        ("Image", "background" | "flex") | ("Select", "searchable") => PYTHON,
-        _ => BOTH,
-    }
+fn catalog() -> Vec<CatalogComponent> {
+    serde_json::from_str(widget_dsl::__private::catalog_json!()).unwrap()
+}
+
+fn component_oracles(catalog: &[CatalogComponent], type_name: &str) -> &'static [&'static str] {
+    let component = catalog.iter().find(|c| c.r#type == type_name).unwrap();
+    oracles_for(&component.support)
+}
+
+fn prop_oracles(
+    catalog: &[CatalogComponent],
+    type_name: &str,
+    prop: &str,
+) -> &'static [&'static str] {
+    let component = catalog.iter().find(|c| c.r#type == type_name).unwrap();
+    let prop = component.props.iter().find(|p| p.name == prop).unwrap();
+    oracles_for(&prop.support)
 }
 
 fn intersect(a: &'static [&'static str], b: &'static [&'static str]) -> &'static [&'static str] {
@@ -154,17 +168,16 @@ fn rooted(catalog: &[CatalogComponent], component: &CatalogComponent, widget: Va
 }
 
 fn catalog_entries() -> Vec<Entry> {
-    let catalog: Vec<CatalogComponent> =
-        serde_json::from_str(widget_dsl::__private::catalog_json!()).unwrap();
+    let catalog = catalog();
     let mut entries = Vec::new();
     for component in &catalog {
-        let base = component_oracles(&component.r#type);
+        let base = component_oracles(&catalog, &component.r#type);
         let optional: Vec<&CatalogProp> = component.props.iter().filter(|p| !p.required).collect();
         // Everything at once, per oracle group, since some props exist in one reference only.
         for group in [BOTH, TS, PYTHON] {
             let props: Vec<(&str, Value)> = optional
                 .iter()
-                .filter(|p| prop_oracles(&component.r#type, &p.name) == group)
+                .filter(|p| prop_oracles(&catalog, &component.r#type, &p.name) == group)
                 .map(|p| (p.wire.as_str(), sample(p)))
                 .collect();
             let oracles = intersect(base, group);
@@ -181,7 +194,8 @@ fn catalog_entries() -> Vec<Entry> {
         // Every other value of every closed set.
         for prop in component.props.iter().filter(|p| !p.values.is_empty()) {
             for value in prop.values.iter().skip(1) {
-                let mut oracles = intersect(base, prop_oracles(&component.r#type, &prop.name));
+                let mut oracles =
+                    intersect(base, prop_oracles(&catalog, &component.r#type, &prop.name));
                 if value == "clock" {
                     oracles = intersect(oracles, PYTHON);
                 }
@@ -302,6 +316,8 @@ fn handwritten_entries() -> Vec<Entry> {
             Col { border: Border::new(2).color(ThemeColor::new("black", "white")), aspect_ratio: 1.5, width: "50%", Spacer { min_size: 8 } }
         }
     };
+    // An opt-in: `Chart` is Python-only.
+    #[allow(deprecated)]
     let chart = widget! {
         Card {
             Chart {
@@ -329,6 +345,8 @@ fn handwritten_entries() -> Vec<Entry> {
         }
     };
     let preview = widget! { Basic { direction: "col", gap: 1, Title { value: "Harry Potter", size: "sm" } Text { value: "The boy who lived", size: "sm" } } };
+    // An opt-in: non-default action settings and vendor icons are Python-only.
+    #[allow(deprecated)]
     let client_action = widget! {
         Card {
             Button {
@@ -343,7 +361,46 @@ fn handwritten_entries() -> Vec<Entry> {
         oracles,
         widget: serde_json::to_value(widget).unwrap(),
     };
+    // The builder API with every value builder, and no opt-in: both accept it.
+    let built = ListView::new()
+        .limit(4u32)
+        .theme(Theme::Dark)
+        .status(WidgetStatus::with_favicon(
+            "Inbox",
+            "https://example.com/i.ico",
+        ))
+        .child(
+            ListViewItem::new()
+                .align(Alignment::Center)
+                .on_click_action(
+                    ActionConfig::new("open")
+                        .payload(std::collections::BTreeMap::from([("id", 3)])),
+                )
+                .child(
+                    Row::new()
+                        .border(Borders {
+                            top: Some(Border::new(1).style(BorderStyle::Dashed).into()),
+                            ..Borders::default()
+                        })
+                        .padding(Spacing::new().left(2).right("4px"))
+                        .child(
+                            Text::new("Mail").editable(
+                                EditableProps::new("subject")
+                                    .placeholder("Subject")
+                                    .required(true),
+                            ),
+                        )
+                        .child(Select::new("folder", [SelectOption::new("in", "Inbox")]))
+                        .child(Button::new().icon_start(IconName::Mail).label("Open")),
+                ),
+        );
+    let basic = Basic::new()
+        .gap(1)
+        .child(Card::new().child(Caption::new("nested root")))
+        .child(Markdown::new("**hi**"));
     vec![
+        to_entry("builder-list", BOTH, built.into()),
+        to_entry("builder-basic", BOTH, basic.into()),
         to_entry("todo", BOTH, todo.into()),
         to_entry("weather", BOTH, weather.into()),
         to_entry("form", BOTH, form.into()),
@@ -445,4 +502,135 @@ fn widget_json_matches_both_references() {
         "{py}"
     );
     assert!(ts.contains(&format!("{ts_count} passed, 0 failed")), "{ts}");
+}
+
+/// The catalogue's decisions, written out again from `oracles/README.md`'s
+/// list of drift, so that a changed decision is a deliberate edit of both.
+#[test]
+fn the_catalogue_marks_what_only_one_reference_has() {
+    let mut marked = Vec::new();
+    for component in catalog() {
+        if component.support != "both" {
+            marked.push(format!("{} {}", component.support, component.r#type));
+        }
+        for prop in &component.props {
+            if prop.support != "both" {
+                marked.push(format!(
+                    "{} {}.{}",
+                    prop.support, component.r#type, prop.name
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        marked,
+        [
+            "frontend Card.border",
+            "python Image.background",
+            "python Image.flex",
+            "frontend Table",
+            "frontend Table.Row",
+            "frontend Table.Cell",
+            "python Select.searchable",
+            "python Chart",
+        ]
+    );
+}
+
+/// Every opt-in (what only the Python reference has) is needed: the
+/// frontend's types reject each of these widgets, built with the builders
+/// and `widget!` under `#[allow(deprecated)]`. Everything else the builders
+/// and `widget!` produce passes them (`widget_json_matches_both_references`).
+#[test]
+#[allow(deprecated)]
+fn every_opt_in_is_rejected_by_the_frontends_types() {
+    let card = |child: WidgetComponent| -> WidgetRoot { Card::new().child(child).into() };
+    let button =
+        |action: ActionConfig| card(Button::new().label("Go").on_click_action(action).into());
+    let options = |option: SelectOption| card(Select::new("s", [option]).into());
+    let opt_ins: Vec<(&str, WidgetRoot)> = vec![
+        (
+            "Chart",
+            card(Chart::new([], [Series::bar("Sales", "sales")], "month").into()),
+        ),
+        (
+            "Image.background",
+            card(Image::new("/a.png").background("red-500").into()),
+        ),
+        ("Image.flex", card(Image::new("/a.png").flex(1).into())),
+        (
+            "Select.searchable",
+            card(
+                Select::new("s", [SelectOption::new("a", "A")])
+                    .searchable(true)
+                    .into(),
+            ),
+        ),
+        (
+            "SelectOption.description",
+            options(SelectOption::new("a", "A").description("first")),
+        ),
+        (
+            "SelectOption.disabled",
+            options(SelectOption::new("a", "A").disabled(true)),
+        ),
+        (
+            "ActionConfig.handler",
+            button(ActionConfig::new("go").handler(Handler::Client)),
+        ),
+        (
+            "ActionConfig.loading_behavior",
+            button(ActionConfig::new("go").loading_behavior(LoadingBehavior::None)),
+        ),
+        (
+            "ActionConfig.streaming",
+            button(ActionConfig::new("go").streaming(false)),
+        ),
+        (
+            "icon clock",
+            widget! { Card { Icon { name: "clock" } } }.into(),
+        ),
+        (
+            "icon vendor:",
+            widget! { Card { Icon { name: "vendor:acme" } } }.into(),
+        ),
+        (
+            "icon lucide:",
+            card(Icon::new(IconName::lucide("bike")).into()),
+        ),
+        (
+            "status icon clock",
+            ListView::new()
+                .status(WidgetStatus::with_icon("s", IconName::Clock))
+                .into(),
+        ),
+    ];
+    let corpus: Vec<Value> = opt_ins
+        .iter()
+        .map(|(name, widget)| json!({"name": name, "oracles": ["ts"], "widget": widget}))
+        .collect();
+    let corpus_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("widget-oracle-opt-ins.json");
+    std::fs::write(&corpus_path, serde_json::to_string_pretty(&corpus).unwrap()).unwrap();
+    let root = repo_root();
+    run(
+        Command::new("bash").arg(root.join("oracles/setup.sh")),
+        "oracles/setup.sh",
+    );
+    let output = Command::new("node")
+        .arg(root.join("oracles/ts/check_widgets.mjs"))
+        .arg(&corpus_path)
+        .output()
+        .expect("run the TypeScript oracle");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for (name, _) in &opt_ins {
+        assert!(
+            text.contains(&format!("FAIL {name}: ")),
+            "the frontend accepts {name}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains(&format!("ts oracle: 0 passed, {} failed", opt_ins.len())),
+        "{text}"
+    );
 }

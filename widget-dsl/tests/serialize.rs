@@ -38,6 +38,8 @@ fn action_defaults_are_left_out() {
         serde_json::to_value(&button).unwrap(),
         json!({"type": "Button", "label": "Go", "onClickAction": {"type": "go"}})
     );
+    // An opt-in: these three are Python-only.
+    #[allow(deprecated)]
     let button = button.on_click_action(
         ActionConfig::new("go")
             .handler(Handler::Client)
@@ -71,6 +73,8 @@ fn literal_enums_use_wire_spellings() {
 }
 
 #[test]
+// `vendor:` and `lucide:` icons are Python-only opt-ins.
+#[allow(deprecated)]
 fn icon_names() {
     assert_eq!(
         serde_json::to_value(IconName::CheckCircleFilled).unwrap(),
@@ -129,6 +133,8 @@ fn union_values() {
 }
 
 #[test]
+// `Chart` is a Python-only opt-in.
+#[allow(deprecated)]
 fn chart() {
     let chart = Chart::new(
         [ChartDatum::from([

@@ -2,7 +2,7 @@
 
 use super::PropKind::*;
 use super::literals::*;
-use super::{ChildKind, Children, Component, Placement, Prop, PropKind};
+use super::{ChildKind, Children, Component, Placement, Prop, PropKind, Support};
 
 const fn opt(name: &'static str, kind: PropKind, doc: &'static str) -> Prop {
     Prop {
@@ -10,6 +10,7 @@ const fn opt(name: &'static str, kind: PropKind, doc: &'static str) -> Prop {
         kind,
         required: false,
         doc,
+        support: Support::Both,
     }
 }
 
@@ -19,6 +20,7 @@ const fn req(name: &'static str, kind: PropKind, doc: &'static str) -> Prop {
         kind,
         required: true,
         doc,
+        support: Support::Both,
     }
 }
 
@@ -106,12 +108,26 @@ const TEXT_BASE: &[Prop] = &[
 
 const ACTION_DOC: &str = "Action sent when the user activates the component.";
 
+// Why each component or prop that only one reference has is allowed, or is
+// an opt-in. The frontend renders widgets, so what only it has is allowed;
+// what only the Python reference has fails the frontend's types, so it is
+// `#[deprecated]` in `widget-dsl` with this reason (see `Support`).
+
+const CARD_BORDER: &str = "The Python reference's strict `Card` has no `border`: a Python server that re-parses a stored card drops it. chatkit-rs keeps it.";
+const TABLE: &str = "The Python reference has no table components: it keeps a table only as an untyped dynamic widget. chatkit-rs types it.";
+const CHART: &str = "`@openai/chatkit` 1.9.0's `WidgetComponent` has no `Chart`, so its types reject the whole widget.";
+const IMAGE_BACKGROUND: &str = "The frontend's `Image` type has no `background`, so its types reject the widget; set the background on an enclosing `Box` instead.";
+const IMAGE_FLEX: &str = "The frontend's `Image` type has no `flex`, so its types reject the widget; wrap the image in a `Box { flex: ... }` instead.";
+const SELECT_SEARCHABLE: &str =
+    "The frontend's `Select` type has no `searchable`, so its types reject the widget.";
+
 pub(crate) const COMPONENTS: &[&Component] = &[
     &Component {
         name: "Card",
         rust: "Card",
         doc: "A bordered root container, the most common widget.",
         placement: Placement::Root,
+        support: Support::Both,
         children: REQUIRED_COMPONENT_CHILDREN,
         props: &[&[
             opt(
@@ -123,8 +139,9 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt(
                 "border",
                 Border,
-                "Border. Present in the frontend types, absent from the Python reference.",
-            ),
+                "Border: a width, a `Border` or per-side `Borders`.",
+            )
+            .frontend_only(CARD_BORDER),
             opt("size", Literal(&CARD_SIZE), "Width of the card."),
             opt("padding", Padding, "Inner spacing: one value or per side."),
             opt("status", Status, "Status line shown above the card."),
@@ -147,6 +164,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "ListView",
         doc: "A root list of `ListViewItem`s, with an optional status header.",
         placement: Placement::Root,
+        support: Support::Both,
         children: Children::List {
             of: ChildKind::Only("ListViewItem"),
             required: true,
@@ -166,6 +184,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Basic",
         doc: "A borderless root, used for entity previews.",
         placement: Placement::Root,
+        support: Support::Both,
         children: Children::List {
             of: ChildKind::Node,
             required: true,
@@ -196,6 +215,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "ListViewItem",
         doc: "One row of a `ListView`; appears only directly inside a `ListView`.",
         placement: Placement::Only("ListView"),
+        support: Support::Both,
         children: REQUIRED_COMPONENT_CHILDREN,
         props: &[&[
             opt(
@@ -216,6 +236,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Box",
         doc: "A flex container whose direction is a prop.",
         placement: Placement::Component,
+        support: Support::Both,
         children: COMPONENT_CHILDREN,
         props: &[
             &[opt("direction", Literal(&DIRECTION), "Layout direction.")],
@@ -229,6 +250,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Row",
         doc: "A horizontal flex container.",
         placement: Placement::Component,
+        support: Support::Both,
         children: COMPONENT_CHILDREN,
         props: &[BOX_BASE, SIZES, BLOCK_EDGES],
     },
@@ -237,6 +259,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Col",
         doc: "A vertical flex container.",
         placement: Placement::Component,
+        support: Support::Both,
         children: COMPONENT_CHILDREN,
         props: &[BOX_BASE, SIZES, BLOCK_EDGES],
     },
@@ -245,6 +268,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Form",
         doc: "A flex container whose fields are submitted together.",
         placement: Placement::Component,
+        support: Support::Both,
         children: COMPONENT_CHILDREN,
         props: &[
             &[
@@ -265,6 +289,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Spacer",
         doc: "Flexible empty space that pushes its siblings apart.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[opt("min_size", Dimension, "Minimum size of the space.")]],
     },
@@ -273,6 +298,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Divider",
         doc: "A horizontal rule.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             opt("color", Color, "Line color."),
@@ -286,6 +312,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Transition",
         doc: "Animates changes of its single child.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::Single,
         props: &[],
     },
@@ -294,6 +321,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Title",
         doc: "Heading text.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[
             &[
@@ -308,6 +336,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Caption",
         doc: "Small secondary text.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[
             &[
@@ -322,6 +351,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Text",
         doc: "Body text; with an `id` and `streaming`, its value can be streamed as deltas.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[
             &[
@@ -346,6 +376,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Markdown",
         doc: "Markdown-formatted text; streamable like `Text`.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("value", Str, "The Markdown source."),
@@ -357,6 +388,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Badge",
         doc: "A small label for a status, a count or an id.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("label", Str, "The label."),
@@ -371,6 +403,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Icon",
         doc: "A built-in icon.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Icon, "The icon."),
@@ -383,6 +416,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Image",
         doc: "An image.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[
             &[
@@ -396,16 +430,8 @@ pub(crate) const COMPONENTS: &[&Component] = &[
                     "Where the image sits in its box.",
                 ),
                 opt("flush", Bool, "Extend the image to the container's edges."),
-                opt(
-                    "background",
-                    Color,
-                    "Background color. Python reference only; absent from the frontend types.",
-                ),
-                opt(
-                    "flex",
-                    Dimension,
-                    "Flex grow factor. Python reference only; absent from the frontend types.",
-                ),
+                opt("background", Color, "Background color.").python_only(IMAGE_BACKGROUND),
+                opt("flex", Dimension, "Flex grow factor.").python_only(IMAGE_FLEX),
             ],
             SIZES,
             BLOCK_EDGES,
@@ -416,6 +442,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Button",
         doc: "A button that sends an action.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             opt("submit", Bool, "Submit the enclosing form."),
@@ -437,8 +464,9 @@ pub(crate) const COMPONENTS: &[&Component] = &[
     &Component {
         name: "Table",
         rust: "Table",
-        doc: "A table of `TableRow`s. Frontend types only; absent from the Python reference.",
+        doc: "A table of `TableRow`s.",
         placement: Placement::Component,
+        support: Support::Frontend(TABLE),
         children: Children::List {
             of: ChildKind::Only("Table.Row"),
             required: false,
@@ -450,6 +478,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "TableRow",
         doc: "A row of `TableCell`s; appears only directly inside a `Table`.",
         placement: Placement::Only("Table"),
+        support: Support::Frontend(TABLE),
         children: Children::List {
             of: ChildKind::Only("Table.Cell"),
             required: false,
@@ -461,6 +490,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "TableCell",
         doc: "A table cell; appears only directly inside a `TableRow`.",
         placement: Placement::Only("Table.Row"),
+        support: Support::Frontend(TABLE),
         children: COMPONENT_CHILDREN,
         props: &[&[
             opt("width", Dimension, "Cell width."),
@@ -481,6 +511,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Input",
         doc: "A single-line text field.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -512,6 +543,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Textarea",
         doc: "A multi-line text field.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -544,6 +576,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Select",
         doc: "A drop-down choice.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -561,11 +594,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
             opt("block", Bool, "Take the full width."),
             opt("clearable", Bool, "Offer a button that clears the choice."),
             opt("disabled", Bool, "Disable the control."),
-            opt(
-                "searchable",
-                Bool,
-                "Filter the options by typing. Python reference only; absent from the frontend types.",
-            ),
+            opt("searchable", Bool, "Filter the options by typing.").python_only(SELECT_SEARCHABLE),
         ]],
     },
     &Component {
@@ -573,6 +602,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "DatePicker",
         doc: "A date picker.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -612,6 +642,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Checkbox",
         doc: "A checkbox.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -631,6 +662,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "RadioGroup",
         doc: "A set of mutually exclusive options.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("name", Str, "Field name; the value is submitted under it."),
@@ -656,6 +688,7 @@ pub(crate) const COMPONENTS: &[&Component] = &[
         rust: "Label",
         doc: "A label for a form field.",
         placement: Placement::Component,
+        support: Support::Both,
         children: Children::None,
         props: &[&[
             req("value", Str, "The label text."),
@@ -673,8 +706,9 @@ pub(crate) const COMPONENTS: &[&Component] = &[
     &Component {
         name: "Chart",
         rust: "Chart",
-        doc: "A bar, area or line chart. Python reference only; absent from the frontend types.",
+        doc: "A bar, area or line chart.",
         placement: Placement::Component,
+        support: Support::Python(CHART),
         children: Children::None,
         props: &[
             &[

@@ -33,8 +33,10 @@ pub(crate) fn to_json() -> String {
         };
         let _ = write!(
             out,
-            r#"{{"type":"{}","rust":"{}","placement":"{placement}","children":"{children}","props":["#,
-            component.name, component.rust
+            r#"{{"type":"{}","rust":"{}","placement":"{placement}","support":"{}","children":"{children}","props":["#,
+            component.name,
+            component.rust,
+            component.support.key()
         );
         for (j, prop) in component.all_props().enumerate() {
             if j > 0 {
@@ -48,10 +50,11 @@ pub(crate) fn to_json() -> String {
             let values: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
             let _ = write!(
                 out,
-                r#"{{"name":"{}","wire":"{}","kind":"{kind}","required":{},"values":[{}]}}"#,
+                r#"{{"name":"{}","wire":"{}","kind":"{kind}","required":{},"support":"{}","values":[{}]}}"#,
                 prop.name,
                 prop.wire_name(),
                 prop.required,
+                prop.support.key(),
                 values.join(",")
             );
         }

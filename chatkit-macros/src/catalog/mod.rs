@@ -7,11 +7,33 @@
 //!
 //! Sources: the reference server's `chatkit/widgets.py` (openai-chatkit 1.6.5)
 //! and the web frontend's `types/widgets.d.ts` (@openai/chatkit 1.9.0). Where
-//! they differ, the catalogue is the union, and the prop's doc says which side
-//! lacks it.
+//! they differ, the catalogue is the union, and every component, prop and
+//! value that only one of them has carries a [`Support`] that decides what the
+//! DSL does with it:
+//!
+//! - only in the frontend's types: allowed, since the frontend is what renders
+//!   widgets (`Card.border`, `Table`, `Table.Row`, `Table.Cell`);
+//! - only in the Python reference: the JSON fails the frontend's types, so the
+//!   constructor, setter, field or variant is `#[deprecated]` with the reason,
+//!   and using it is a warning at the user's token; `#[allow(deprecated)]` is
+//!   the opt-in. These are `Chart`, `Image.background`, `Image.flex`,
+//!   `Select.searchable` here, and the value types written by hand in
+//!   `widget-dsl` follow the same rule:
+//!   - `ActionConfig.handler`, `.loading_behavior` and `.streaming` (the
+//!     frontend's `ActionConfig` is `{type, payload?}`);
+//!   - `SelectOption.disabled` and `.description` (its options are
+//!     `{value, label}`);
+//!   - the icon `"clock"` and `vendor:`/`lucide:` icon names (see
+//!     [`PYTHON_ONLY_ICON`], [`ICON_PREFIX_REASON`]).
+//! - an action's `payload` is `Record<string, unknown>` in the frontend and
+//!   any JSON in Python: `widget-dsl` takes only a JSON object.
+//! - numbers that Python wants whole (`gap: 1.5`) and `Transition` without a
+//!   child are the other way round: the frontend accepts the first and
+//!   rejects the second, and the DSL does the same.
 
 mod components;
 pub(crate) mod export;
+pub(crate) mod json_check;
 mod literals;
 pub(crate) mod rust_types;
 
@@ -119,6 +141,68 @@ pub(crate) enum PropKind {
     DateTime,
 }
 
+/// Which references have a component or prop, and so what the DSL does with it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// Both references.
+    Both,
+    /// Only the frontend's types. Allowed, because the frontend renders
+    /// widgets; the text says what the Python reference does with it.
+    Frontend(&'static str),
+    /// Only the Python reference, so the frontend's types reject the JSON.
+    /// `widget-dsl` marks it `#[deprecated]` with this reason: a warning at
+    /// the user's token, with `#[allow(deprecated)]` as the opt-in.
+    Python(&'static str),
+}
+
+impl Support {
+    /// The deprecation note for something only the Python reference has.
+    pub(crate) fn deprecation(self, what: &str) -> Option<String> {
+        match self {
+            Self::Python(reason) => Some(python_only_note(what, reason)),
+            Self::Both | Self::Frontend(_) => None,
+        }
+    }
+
+    /// The sentence added to the docs of the item.
+    pub(crate) fn doc(self) -> Option<String> {
+        match self {
+            Self::Both => None,
+            Self::Frontend(note) => Some(format!("Only in the frontend's types. {note}")),
+            Self::Python(reason) => Some(format!(
+                "Only in the Python reference; an opt-in (`#[allow(deprecated)]`). {reason}"
+            )),
+        }
+    }
+
+    /// `"both"`, `"frontend"` or `"python"`, for the exported catalogue.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Self::Both => "both",
+            Self::Frontend(_) => "frontend",
+            Self::Python(_) => "python",
+        }
+    }
+}
+
+/// The note of every Python-only item: what, why, and how to opt in.
+pub(crate) fn python_only_note(what: &str, reason: &str) -> String {
+    format!(
+        "{what} is only in the Python reference (openai-chatkit 1.6.5), not in the frontend's \
+         types (@openai/chatkit 1.9.0). {reason} To send it anyway, opt in with \
+         `#[allow(deprecated)]` on the statement or function that sets it."
+    )
+}
+
+/// The one icon name only the Python reference has, and why it is an opt-in.
+pub(crate) const PYTHON_ONLY_ICON: (&str, &str) = (
+    "clock",
+    "The frontend's `WidgetIcon` has no `clock`, so its types reject the widget; `calendar` is the nearest built-in icon.",
+);
+
+/// Why `vendor:` and `lucide:` icon names are an opt-in.
+pub(crate) const ICON_PREFIX_REASON: &str = "The frontend's `WidgetIcon` is a closed list without `vendor:` or `lucide:` names, so its types reject the widget.";
+
 /// One prop of a component. The DSL and the Rust field use `name`
 /// (snake_case); the wire uses its camelCase form.
 pub(crate) struct Prop {
@@ -126,11 +210,24 @@ pub(crate) struct Prop {
     pub(crate) kind: PropKind,
     pub(crate) required: bool,
     pub(crate) doc: &'static str,
+    pub(crate) support: Support,
 }
 
 impl Prop {
     pub(crate) fn wire_name(&self) -> String {
         camel_case(self.name)
+    }
+
+    /// Marks a prop only the Python reference has, with the reason.
+    pub(crate) const fn python_only(mut self, reason: &'static str) -> Self {
+        self.support = Support::Python(reason);
+        self
+    }
+
+    /// Marks a prop only the frontend's types have, with what Python does.
+    pub(crate) const fn frontend_only(mut self, note: &'static str) -> Self {
+        self.support = Support::Frontend(note);
+        self
     }
 }
 
@@ -205,6 +302,7 @@ pub(crate) struct Component {
     pub(crate) rust: &'static str,
     pub(crate) doc: &'static str,
     pub(crate) placement: Placement,
+    pub(crate) support: Support,
     pub(crate) children: Children,
     /// Prop groups; `key` and `id` are implied on every component.
     pub(crate) props: &'static [&'static [Prop]],
@@ -217,12 +315,14 @@ pub(crate) const COMMON_PROPS: &[Prop] = &[
         kind: PropKind::Str,
         required: false,
         doc: "Identity of the component among its siblings, like a React key.",
+        support: Support::Both,
     },
     Prop {
         name: "id",
         kind: PropKind::Str,
         required: false,
         doc: "Stable id, the target of streamed text deltas and component updates.",
+        support: Support::Both,
     },
 ];
 

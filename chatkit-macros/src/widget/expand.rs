@@ -78,7 +78,10 @@ impl Expander<'_> {
         let builder = builder_ident();
         let list = children_ident();
         let pushes = self.pushes(&children, component);
-        quote! {
+        // Spanned at the component's name, so a type error about the whole
+        // widget (a `Row` passed where a root is expected) points at the
+        // user's tokens rather than into the `widget!` definition.
+        quote_spanned! {element.name.span=>
             {
                 let mut #builder = #chain;
                 {

@@ -207,6 +207,10 @@ fn unknown_prop(name: &syn::Ident, component: &Component, cx: &mut Ctxt) -> Opti
 /// A literal the prop can never hold: `size: "huge"`, `value: 3`, `pill: "yes"`.
 /// Non-literal expressions are left to rustc, which checks their types.
 fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) {
+    if is_none(value) {
+        none_value(prop, component, value, cx);
+        return;
+    }
     let Some(lit) = literal(value) else { return };
     let span = value.span();
     let target = format!("`{}` of `{}`", prop.name, component.rust);
@@ -307,6 +311,59 @@ fn check_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) 
         (PropKind::ChartData, _) => cx.error_spanned(value, wrong("a list of `ChartDatum` rows")),
         (PropKind::Series, _) => cx.error_spanned(value, wrong("a list of `Series`")),
     }
+}
+
+/// `size: None` (also `Option::None`), which rustc would report as a type
+/// mismatch against `CardSize`.
+fn is_none(value: &Expr) -> bool {
+    match value {
+        Expr::Group(group) => is_none(&group.expr),
+        Expr::Paren(paren) => is_none(&paren.expr),
+        Expr::Path(path) if path.qself.is_none() => {
+            let segments: Vec<String> = path
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            matches!(
+                segments
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                ["None"]
+                    | ["Option", "None"]
+                    | ["option", "Option", "None"]
+                    | ["core" | "std", "option", "Option", "None"]
+            )
+        }
+        _ => false,
+    }
+}
+
+/// An optional prop is left out of the JSON when it is not written, so
+/// `None` is never needed; a required one cannot be `None` at all.
+fn none_value(prop: &Prop, component: &Component, value: &Expr, cx: &mut Ctxt) {
+    let name = prop.name;
+    let host = component.rust;
+    if prop.required {
+        cx.error_spanned(
+            value,
+            format!("`{name}` of `{host}` is required, so it cannot be `None`"),
+        );
+        return;
+    }
+    cx.error_spanned(
+        value,
+        with_help(
+            format!("`{name}: None` is not needed: a prop that is left out is not set"),
+            Some(format!(
+                "leave `{name}` out; to set it only sometimes, write `{name}: value` in an `if` \
+                 around the component, or use the builder: `.{name}(value)`"
+            )),
+        ),
+    );
 }
 
 /// `write `3` without quotes` when a string literal holds what the prop wanted.

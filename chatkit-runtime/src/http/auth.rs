@@ -128,6 +128,25 @@ pub trait Authenticator<C>: Send + Sync + 'static {
     fn startup_warning(&self) -> Option<String> {
         None
     }
+
+    /// What a browser client (the [playground](crate::playground)) must
+    /// send for this authenticator: a bearer token unless it says otherwise.
+    fn credentials(&self) -> Credentials {
+        Credentials::BearerToken
+    }
+}
+
+/// What a browser client sends to be authenticated, as an
+/// [`Authenticator`] asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// Nothing: every request is the same user.
+    None,
+    /// A user id in this header (development only).
+    UserHeader(HeaderName),
+    /// `Authorization: Bearer <token>`.
+    BearerToken,
 }
 
 #[async_trait]
@@ -146,6 +165,10 @@ impl<C: 'static> Authenticator<C> for Arc<dyn Authenticator<C>> {
 
     fn startup_warning(&self) -> Option<String> {
         self.as_ref().startup_warning()
+    }
+
+    fn credentials(&self) -> Credentials {
+        self.as_ref().credentials()
     }
 }
 
@@ -208,6 +231,10 @@ where
     fn startup_warning(&self) -> Option<String> {
         self.inner.startup_warning()
     }
+
+    fn credentials(&self) -> Credentials {
+        self.inner.credentials()
+    }
 }
 
 /// Development only: the user id is read from a request header, unchecked.
@@ -268,9 +295,13 @@ impl Authenticator<User> for DevHeaderAuth {
         Some(format!(
             "DEVELOPMENT MODE: the user id is taken from the `{}` request header without any \
              check, so any client can act as any user. Configure JWT_SECRET, \
-             JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE for production.",
+             JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE or JWT_JWKS_URL for production.",
             self.header
         ))
+    }
+
+    fn credentials(&self) -> Credentials {
+        Credentials::UserHeader(self.header.clone())
     }
 }
 
@@ -313,10 +344,14 @@ impl Authenticator<User> for Anonymous {
         format!("none: every request is the user `{}`", self.id)
     }
 
+    fn credentials(&self) -> Credentials {
+        Credentials::None
+    }
+
     fn startup_warning(&self) -> Option<String> {
         Some(format!(
             "AUTHENTICATION IS OFF: every request is the user `{}` and shares its threads. \
-             Configure JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE before exposing this server.",
+             Configure JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE or JWT_JWKS_URL before exposing this server.",
             self.id
         ))
     }
@@ -336,7 +371,7 @@ pub enum Auth {
 impl Auth {
     /// The authenticator the environment configures, if any:
     ///
-    /// - `JWT_SECRET`, `JWT_PUBLIC_KEY_FILE` or `JWT_JWKS_FILE` (one of them),
+    /// - `JWT_SECRET`, `JWT_PUBLIC_KEY_FILE`, `JWT_JWKS_FILE` or `JWT_JWKS_URL` (one of them),
     ///   with `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_ALGORITHMS` and
     ///   `JWT_LEEWAY`: a [`JwtAuthenticator`];
     /// - otherwise `CHATKIT_DEV_USER_HEADER`: a [`DevHeaderAuth`].
@@ -400,6 +435,14 @@ impl Authenticator<User> for Auth {
             Self::Jwt(auth) => auth.startup_warning(),
             Self::DevHeader(auth) => auth.startup_warning(),
             Self::Anonymous(auth) => auth.startup_warning(),
+        }
+    }
+
+    fn credentials(&self) -> Credentials {
+        match self {
+            Self::Jwt(auth) => auth.credentials(),
+            Self::DevHeader(auth) => auth.credentials(),
+            Self::Anonymous(auth) => auth.credentials(),
         }
     }
 }

@@ -225,6 +225,14 @@ pub struct HttpConfig {
     pub(crate) keep_alive: Option<Duration>,
     pub(crate) shutdown_grace: Duration,
     pub(crate) metrics: bool,
+    #[cfg(feature = "playground")]
+    pub(crate) playground: Option<crate::playground::Playground>,
+    /// `CHATKIT_PLAYGROUND` as set (`None` when unset), for
+    /// [`HttpConfig::playground_by_default`].
+    #[cfg(feature = "playground")]
+    playground_env: Option<bool>,
+    #[cfg(feature = "playground")]
+    playground_path: Option<String>,
 }
 
 /// The default largest JSON body: 2 MiB.
@@ -246,6 +254,12 @@ impl Default for HttpConfig {
             keep_alive: Some(Duration::from_secs(15)),
             shutdown_grace: Duration::from_secs(10),
             metrics: true,
+            #[cfg(feature = "playground")]
+            playground: None,
+            #[cfg(feature = "playground")]
+            playground_env: None,
+            #[cfg(feature = "playground")]
+            playground_path: None,
         }
     }
 }
@@ -266,6 +280,8 @@ impl HttpConfig {
     /// | `CHATKIT_KEEP_ALIVE` | `15s` | SSE comment after this much silence; `0` is off |
     /// | `CHATKIT_SHUTDOWN_GRACE` | `10s` | time in-flight responses get on SIGTERM |
     /// | `CHATKIT_METRICS` | `true` | serve `GET /metrics` |
+    /// | `CHATKIT_PLAYGROUND` | `false` | serve the [playground](crate::playground) (feature `playground`) |
+    /// | `CHATKIT_PLAYGROUND_PATH` | `/` | where the playground's page is |
     ///
     /// Sizes take `B`, `KiB`, `MiB` (or `K`, `M`) suffixes; durations `ms`,
     /// `s`, `m`, `h` (a bare number is seconds).
@@ -329,7 +345,38 @@ impl HttpConfig {
         if let Some(metrics) = parse_var(lookup, "CHATKIT_METRICS", parse_bool)? {
             config.metrics = metrics;
         }
+        config.read_playground(lookup)?;
         Ok(config)
+    }
+
+    #[cfg(feature = "playground")]
+    fn read_playground(&mut self, lookup: Lookup<'_>) -> Result<(), ConfigError> {
+        self.playground_env = parse_var(lookup, "CHATKIT_PLAYGROUND", parse_bool)?;
+        self.playground_path = non_empty(lookup, "CHATKIT_PLAYGROUND_PATH");
+        if let Some(path) = &self.playground_path
+            && !path.trim().starts_with('/')
+        {
+            return Err(ConfigError::invalid(
+                "CHATKIT_PLAYGROUND_PATH",
+                path,
+                "expected a path such as / or /playground",
+            ));
+        }
+        if self.playground_env == Some(true) {
+            *self = std::mem::take(self).playground(crate::playground::Playground::new());
+        }
+        Ok(())
+    }
+
+    #[cfg(not(feature = "playground"))]
+    fn read_playground(&mut self, lookup: Lookup<'_>) -> Result<(), ConfigError> {
+        if parse_var(lookup, "CHATKIT_PLAYGROUND", parse_bool)? == Some(true) {
+            return Err(ConfigError::new(
+                "CHATKIT_PLAYGROUND",
+                "this server was built without the `playground` feature",
+            ));
+        }
+        Ok(())
     }
 
     /// Where the ChatKit endpoint is (`/chatkit`).
@@ -417,6 +464,38 @@ impl HttpConfig {
     pub fn metrics(mut self, serve: bool) -> Self {
         self.metrics = serve;
         self
+    }
+
+    /// Serves the [playground](crate::playground) (off by default). A
+    /// `CHATKIT_PLAYGROUND_PATH` read by [`from_env`](Self::from_env) wins
+    /// over `playground`'s own path.
+    #[cfg(feature = "playground")]
+    #[must_use]
+    pub fn playground(mut self, playground: crate::playground::Playground) -> Self {
+        self.playground = Some(match &self.playground_path {
+            Some(path) => playground.path(path),
+            None => playground,
+        });
+        self
+    }
+
+    /// [`playground`](Self::playground), unless `CHATKIT_PLAYGROUND=false`
+    /// was read by [`from_env`](Self::from_env): for development servers,
+    /// which show it unless told not to.
+    #[cfg(feature = "playground")]
+    #[must_use]
+    pub fn playground_by_default(self, playground: crate::playground::Playground) -> Self {
+        if self.playground_env == Some(false) {
+            self
+        } else {
+            self.playground(playground)
+        }
+    }
+
+    /// The playground's settings, when it is served.
+    #[cfg(feature = "playground")]
+    pub fn playground_settings(&self) -> Option<&crate::playground::Playground> {
+        self.playground.as_ref()
     }
 }
 

@@ -60,14 +60,15 @@ use axum::http::{HeaderValue, Method, StatusCode, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use futures::StreamExt as _;
 use serde::Deserialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tracing::{Instrument as _, field};
 
 pub use auth::{
-    Anonymous, Auth, AuthError, Authenticator, AuthenticatorExt, DevHeaderAuth, MAX_USER_ID_LEN,
-    MapAuth, User,
+    Anonymous, Auth, AuthError, Authenticator, AuthenticatorExt, Credentials, DevHeaderAuth,
+    MAX_USER_ID_LEN, MapAuth, User,
 };
 pub use config::{
     ConfigError, CorsConfig, CorsOrigins, DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
@@ -128,8 +129,8 @@ where
         let auth = Auth::from_env()?.ok_or_else(|| {
             ConfigError::new(
                 "JWT_SECRET",
-                "no authentication is configured: set JWT_SECRET, JWT_PUBLIC_KEY_FILE or \
-                 JWT_JWKS_FILE (or CHATKIT_DEV_USER_HEADER, for development only)",
+                "no authentication is configured: set JWT_SECRET, JWT_PUBLIC_KEY_FILE, \
+                 JWT_JWKS_FILE or JWT_JWKS_URL (or CHATKIT_DEV_USER_HEADER, for development only)",
             )
         })?;
         Ok(Self::new(chatkit, auth).config(HttpConfig::from_env()?))
@@ -183,6 +184,19 @@ where
 
     /// The routes, with every layer. Logs the configuration (and a warning
     /// for development authentication) once per call.
+    ///
+    /// [`serve`](Self::serve) sets `TCP_NODELAY` on every connection; a
+    /// server of your own should too, or each streamed response waits tens
+    /// of milliseconds for delayed ACKs:
+    ///
+    /// ```no_run
+    /// # async fn run(app: chatkit_runtime::http::App<impl chatkit_runtime::server::ChatKitServer<chatkit_runtime::http::User>, chatkit_runtime::http::User>) -> std::io::Result<()> {
+    /// use axum::serve::ListenerExt as _;
+    /// let listener = tokio::net::TcpListener::bind("0.0.0.0:8000").await?
+    ///     .tap_io(|tcp| { let _ = tcp.set_nodelay(true); });
+    /// axum::serve(listener, app.router()).await
+    /// # }
+    /// ```
     pub fn router(&self) -> Router {
         self.log_startup();
         let shared = Arc::new(Shared {
@@ -216,6 +230,14 @@ where
                     upload_guard::<S, C>,
                 ));
             router = router.nest(&self.config.attachments_path, uploads);
+        }
+        #[cfg(feature = "playground")]
+        if let Some(playground) = &self.config.playground {
+            router = router.merge(playground.router(
+                &self.config.chatkit_path,
+                &self.auth.credentials(),
+                self.chatkit.attachments.is_some(),
+            ));
         }
         if let Some(cors) = &self.config.cors {
             router = router.layer(cors_layer(cors, self.auth.request_headers()));
@@ -286,6 +308,13 @@ where
                 let _ = drained_tx.send(());
             });
         };
+        // Without TCP_NODELAY, each small SSE write waits for the peer's
+        // delayed ACK (Nagle's algorithm): tens of milliseconds per response.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+            }
+        });
         let server = axum::serve(listener, router).with_graceful_shutdown(stop);
         let deadline = async move {
             let _ = signaled_rx.wait_for(|signaled| *signaled).await;

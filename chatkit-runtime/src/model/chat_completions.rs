@@ -7,10 +7,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
+use super::connection::{Api, ApiKey, Connection, Decoder, connection_options, reported_error};
 use super::openai::OPENAI_BASE_URL;
-use super::transport::{
-    ApiKey, Decoder, SseEvent, Transport, error_detail_json, stream_error_kind, transport_options,
-};
 use super::wire::{self, str_field, u64_at, u64_field};
 use super::{
     ContentPart, InputItem, Model, ModelError, ModelErrorKind, ModelEvent, ModelRequest,
@@ -73,17 +71,17 @@ enum Flavor {
 #[derive(Debug, Clone)]
 pub struct ChatCompletionsModel {
     model: String,
-    transport: Transport,
+    connection: Connection,
     flavor: Flavor,
     include_usage: bool,
     signatures: Arc<Signatures>,
 }
 
 impl ChatCompletionsModel {
-    fn with(flavor: Flavor, transport: Transport, model: impl Into<String>) -> Self {
+    fn with(flavor: Flavor, connection: Connection, model: impl Into<String>) -> Self {
         Self {
             model: model.into(),
-            transport,
+            connection,
             flavor,
             include_usage: true,
             signatures: Arc::default(),
@@ -94,7 +92,7 @@ impl ChatCompletionsModel {
     pub fn openai(api_key: impl Into<String>, model: impl Into<String>) -> Self {
         Self::with(
             Flavor::OpenAi,
-            Transport::new(OPENAI_BASE_URL, ApiKey::new(api_key)),
+            Connection::new(OPENAI_BASE_URL, ApiKey::new(api_key)),
             model,
         )
     }
@@ -104,7 +102,7 @@ impl ChatCompletionsModel {
     pub fn gemini(api_key: impl Into<String>, model: impl Into<String>) -> Self {
         Self::with(
             Flavor::Gemini,
-            Transport::new(GEMINI_BASE_URL, ApiKey::new(api_key)),
+            Connection::new(GEMINI_BASE_URL, ApiKey::new(api_key)),
             model,
         )
     }
@@ -118,19 +116,81 @@ impl ChatCompletionsModel {
     ) -> Self {
         Self::with(
             Flavor::Compatible,
-            Transport::new(base_url, api_key.and_then(ApiKey::new)),
+            Connection::new(base_url, api_key.and_then(ApiKey::new)),
             model,
         )
     }
 
+    /// `model` through an async-openai client of your own, used as it is:
+    /// its configuration ([`AzureConfig`](async_openai::config::AzureConfig)
+    /// for Azure OpenAI, custom headers), its HTTP client (a proxy) and its
+    /// HTTP handling. The request is OpenAI's (`max_completion_tokens`,
+    /// `parallel_tool_calls`, strict tools).
+    ///
+    /// Make it with [`openai_client`](super::openai_client) to keep this
+    /// model's error messages and [`RetryPolicy`](super::RetryPolicy) alone in
+    /// charge of retries. A client made by `async_openai::Client::build`
+    /// retries 429 and 5xx answers itself (up to 3 times, honoring any
+    /// `Retry-After`) before this model sees the failure; `Client::new` and
+    /// `Client::with_config` cannot be used, as they need a process-wide
+    /// TLS provider that this crate does not install.
+    ///
+    /// ```no_run
+    /// use async_openai::config::AzureConfig;
+    /// use chatkit_runtime::model::{ChatCompletionsModel, openai_client};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = AzureConfig::new()
+    ///     .with_api_base("https://my-resource.openai.azure.com")
+    ///     .with_api_key(std::env::var("AZURE_OPENAI_API_KEY")?)
+    ///     .with_deployment_id("gpt-4o-mini")
+    ///     .with_api_version("2024-10-21");
+    /// let client = openai_client(chatkit_runtime::outbound::client()?, config);
+    /// let model = ChatCompletionsModel::from_client(client, "gpt-4o-mini");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_client<C>(client: async_openai::Client<C>, model: impl Into<String>) -> Self
+    where
+        C: async_openai::config::Config + 'static,
+    {
+        Self::with(Flavor::OpenAi, Connection::from_client(client), model)
+    }
+
+    /// `model` with an async-openai configuration of your own (such as
+    /// [`AzureConfig`](async_openai::config::AzureConfig)), sent through the
+    /// shared [`outbound`](crate::outbound) client (or [`Self::http_client`])
+    /// as by [`openai_client`](super::openai_client). The request is OpenAI's,
+    /// as with [`Self::from_client`].
+    ///
+    /// ```no_run
+    /// use async_openai::config::AzureConfig;
+    /// use chatkit_runtime::model::ChatCompletionsModel;
+    ///
+    /// let config = AzureConfig::new()
+    ///     .with_api_base("https://my-resource.openai.azure.com")
+    ///     .with_api_key(std::env::var("AZURE_OPENAI_API_KEY").unwrap())
+    ///     .with_deployment_id("gpt-4o-mini")
+    ///     .with_api_version("2024-10-21");
+    /// let model = ChatCompletionsModel::from_config(config, "gpt-4o-mini");
+    /// ```
+    pub fn from_config<C>(config: C, model: impl Into<String>) -> Self
+    where
+        C: async_openai::config::Config + Clone + 'static,
+    {
+        Self::with(Flavor::OpenAi, Connection::from_config(config), model)
+    }
+
     /// Another base URL, keeping the provider's ways (for a proxy, say).
+    /// A model made by `from_client` or `from_config` keeps its
+    /// configuration's base URL.
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.transport.base_url = base_url.into();
+        self.connection.set_base_url(base_url.into());
         self
     }
 
-    transport_options!();
+    connection_options!();
 
     /// Whether to send `stream_options: {"include_usage": true}` (default
     /// `true`); turn it off for a server that rejects it.
@@ -356,8 +416,8 @@ impl Model for ChatCompletionsModel {
     async fn stream(&self, request: ModelRequest) -> Result<ModelStream, ModelError> {
         let body = self.body(&request);
         let signatures = self.signatures.clone();
-        self.transport
-            .open("chat/completions", &body, || {
+        self.connection
+            .open(Api::ChatCompletions, &body, || {
                 ChatDecoder::new(signatures.clone())
             })
             .await
@@ -439,18 +499,9 @@ impl ChatDecoder {
 
     fn chunk(&mut self, chunk: &Value, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
         if let Some(error) = chunk.get("error").filter(|e| !e.is_null()) {
-            let detail = error_detail_json(error);
-            let mut message = "the provider reported an error".to_owned();
-            if let Some(code) = &detail.code {
-                message.push_str(&format!(" ({code})"));
-            }
-            if let Some(text) = detail.message {
-                message.push_str(": ");
-                message.push_str(&text);
-            }
-            return Err(ModelError::new(
-                stream_error_kind(detail.code.as_deref()),
-                message,
+            return Err(reported_error(
+                Some(error),
+                "the provider reported an error",
             ));
         }
         self.saw_chunk = true;
@@ -615,22 +666,10 @@ fn parse_usage(usage: &Value) -> Usage {
 }
 
 impl Decoder for ChatDecoder {
-    fn feed(&mut self, event: &SseEvent, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
-        let data = event.data.trim();
-        if data.is_empty() {
-            return Ok(());
-        }
-        if data == "[DONE]" {
-            self.end(out);
-            return Ok(());
-        }
-        let chunk: Value = serde_json::from_str(data).map_err(|e| {
-            ModelError::new(
-                ModelErrorKind::Protocol,
-                format!("unreadable Chat Completions chunk ({e})"),
-            )
-        })?;
-        self.chunk(&chunk, out)
+    const EVENT: &'static str = "Chat Completions chunk";
+
+    fn feed(&mut self, chunk: &Value, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
+        self.chunk(chunk, out)
     }
 
     fn finish(&mut self, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
@@ -640,25 +679,13 @@ impl Decoder for ChatDecoder {
                 "the provider sent an empty stream",
             ));
         }
-        // No `[DONE]`: a clean end of the body is the end of the answer.
+        // `[DONE]`, or a clean end of the body without it: the end of the answer.
         self.end(out);
         Ok(())
     }
 
     fn is_done(&self) -> bool {
         self.done
-    }
-
-    fn whole(&mut self, body: &[u8], out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| {
-            ModelError::new(
-                ModelErrorKind::Protocol,
-                format!("unreadable Chat Completions answer ({e})"),
-            )
-        })?;
-        self.chunk(&value, out)?;
-        self.end(out);
-        Ok(())
     }
 }
 

@@ -12,12 +12,15 @@ use super::{
 };
 
 type Parser = Arc<dyn Fn(&str) -> Option<Value> + Send + Sync>;
+type Reply = Arc<dyn Fn(&Value, &str) -> String + Send + Sync>;
 
+#[derive(Clone)]
 struct Command {
     keywords: Vec<String>,
     usage: String,
     tool: String,
     parse: Parser,
+    reply: Option<Reply>,
 }
 
 /// A model without a model: the user's message is matched against commands
@@ -79,8 +82,27 @@ impl CommandModel {
             usage: usage.into(),
             tool: tool.into(),
             parse: Arc::new(parse),
+            reply: None,
         }));
         self
+    }
+
+    /// What the last [`command`](Self::command) answers once its tool has
+    /// run: `reply` gets the call's arguments and the tool's output (which
+    /// is written for a model) and returns a sentence for the user. Without
+    /// it, the output itself is the answer.
+    #[must_use]
+    pub fn reply(mut self, reply: impl Fn(&Value, &str) -> String + Send + Sync + 'static) -> Self {
+        if let Some(last) = self.commands.last_mut() {
+            Arc::make_mut(last).reply = Some(Arc::new(reply));
+        }
+        self
+    }
+
+    /// The commands' usages, such as `add <title>, list`.
+    pub fn commands(&self) -> String {
+        let usages: Vec<&str> = self.commands.iter().map(|c| c.usage.as_str()).collect();
+        usages.join(", ")
     }
 
     /// The commands, for a help text.
@@ -98,7 +120,7 @@ impl CommandModel {
 
     fn answer(&self, request: &ModelRequest) -> Vec<ModelEvent> {
         // After tools ran: report what they returned.
-        let outputs: Vec<String> = request
+        let turn: Vec<&InputItem> = request
             .input
             .iter()
             .rev()
@@ -111,14 +133,18 @@ impl CommandModel {
                     }
                 )
             })
+            .collect();
+        let outputs: Vec<String> = turn
+            .iter()
+            .rev()
             .filter_map(|item| match item {
-                InputItem::FunctionCallOutput { output, .. } => Some(text_of(output)),
+                InputItem::FunctionCallOutput { call_id, output } => {
+                    Some(self.reply_to(&turn, call_id, &text_of(output)))
+                }
                 _ => None,
             })
             .collect();
         if !outputs.is_empty() {
-            let mut outputs = outputs;
-            outputs.reverse();
             return vec![ModelEvent::TextDelta(outputs.join("\n"))];
         }
         let message = request
@@ -148,6 +174,35 @@ impl CommandModel {
                 arguments: arguments.to_string(),
             }],
             None => vec![ModelEvent::TextDelta(format!("Usage: `{}`", command.usage))],
+        }
+    }
+}
+
+impl CommandModel {
+    /// The answer for the output of the call `call_id`, found in `turn`.
+    fn reply_to(&self, turn: &[&InputItem], call_id: &str, output: &str) -> String {
+        let call = turn.iter().find_map(|item| match item {
+            InputItem::FunctionCall {
+                call_id: id,
+                name,
+                arguments,
+            } if id == call_id => Some((name, arguments)),
+            _ => None,
+        });
+        let Some((name, arguments)) = call else {
+            return output.to_owned();
+        };
+        let reply = self
+            .commands
+            .iter()
+            .find(|command| &command.tool == name)
+            .and_then(|command| command.reply.as_ref());
+        match reply {
+            Some(reply) => {
+                let arguments = serde_json::from_str(arguments).unwrap_or(Value::Null);
+                reply(&arguments, output)
+            }
+            None => output.to_owned(),
         }
     }
 }

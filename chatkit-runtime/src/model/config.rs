@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::Model;
 use super::chat_completions::ChatCompletionsModel;
+use super::connection::ApiKey;
 use super::openai::OpenAiResponsesModel;
-use super::transport::ApiKey;
 
 /// The model [`from_env`] uses with OpenAI when `CHATKIT_MODEL` is unset.
 pub const DEFAULT_OPENAI_MODEL: &str = "gpt-4.1-mini";
@@ -58,13 +58,18 @@ impl std::error::Error for ConfigError {}
 ///
 /// | Variable | Meaning |
 /// |---|---|
-/// | `LLM_PROVIDER` | `openai` (the default: the Responses API), `gemini` (Gemini's OpenAI-compatible Chat Completions endpoint) or `openai-compatible` (Chat Completions at `OPENAI_BASE_URL`: LiteLLM, Ollama, vLLM, …) |
+/// | `LLM_PROVIDER` | `openai` (the default: the Responses API), `gemini` (Gemini's OpenAI-compatible Chat Completions endpoint), `azure` (Azure OpenAI's Chat Completions, by deployment) or `openai-compatible` (Chat Completions at `OPENAI_BASE_URL`: LiteLLM, Ollama, vLLM, …) |
 /// | `OPENAI_API_KEY` | required for `openai`, optional for `openai-compatible` |
 /// | `OPENAI_BASE_URL` | optional for `openai` (another Responses server), required for `openai-compatible`, e.g. `http://localhost:11434/v1` |
 /// | `GEMINI_API_KEY` | required for `gemini` |
-/// | `CHATKIT_MODEL` | the model; defaults to [`DEFAULT_OPENAI_MODEL`] or [`DEFAULT_GEMINI_MODEL`], required for `openai-compatible` |
+/// | `AZURE_OPENAI_ENDPOINT` | required for `azure`: the resource's URL, `https://<resource>.openai.azure.com` |
+/// | `AZURE_OPENAI_API_KEY` | required for `azure` (sent as `api-key`) |
+/// | `OPENAI_API_VERSION` | required for `azure`: the API version, such as `2024-10-21` |
+/// | `AZURE_OPENAI_DEPLOYMENT` | for `azure`: the deployment to call (`CHATKIT_MODEL` when unset) |
+/// | `CHATKIT_MODEL` | the model; defaults to [`DEFAULT_OPENAI_MODEL`] or [`DEFAULT_GEMINI_MODEL`], required for `openai-compatible` and (without `AZURE_OPENAI_DEPLOYMENT`) for `azure` |
 ///
-/// Empty variables count as unset.
+/// Empty variables count as unset. Requests go through the shared
+/// [`outbound`](crate::outbound) client.
 ///
 /// ```no_run
 /// let model = chatkit_runtime::model::from_env()?;
@@ -134,6 +139,7 @@ pub fn from_env_with(
                 model.unwrap_or_else(|| DEFAULT_GEMINI_MODEL.to_owned()),
             )))
         }
+        "azure" | "azure-openai" | "azure_openai" => azure(&get, model),
         "openai-compatible" | "openai_compatible" | "compatible" => {
             let url = get("OPENAI_BASE_URL").ok_or_else(|| ConfigError::Missing {
                 variable: "OPENAI_BASE_URL",
@@ -160,10 +166,59 @@ pub fn from_env_with(
         _ => Err(ConfigError::Invalid {
             variable: "LLM_PROVIDER",
             reason: format!(
-                "`{provider}` is not a provider; use `openai`, `gemini` or `openai-compatible`"
+                "`{provider}` is not a provider; use `openai`, `gemini`, `azure` or \
+                 `openai-compatible`"
             ),
         }),
     }
+}
+
+/// Azure OpenAI: Chat Completions at `{endpoint}/openai/deployments/{deployment}`
+/// with `api-version`, through async-openai's `AzureConfig`.
+fn azure(
+    get: &impl Fn(&str) -> Option<String>,
+    model: Option<String>,
+) -> Result<Arc<dyn Model>, ConfigError> {
+    let endpoint = get("AZURE_OPENAI_ENDPOINT").ok_or_else(|| ConfigError::Missing {
+        variable: "AZURE_OPENAI_ENDPOINT",
+        reason: "LLM_PROVIDER=azure needs the resource's URL, such as \
+                 https://my-resource.openai.azure.com"
+            .to_owned(),
+    })?;
+    let endpoint = check_url(&endpoint, "AZURE_OPENAI_ENDPOINT")?;
+    let key = required_key(
+        get("AZURE_OPENAI_API_KEY"),
+        "AZURE_OPENAI_API_KEY",
+        "LLM_PROVIDER=azure",
+    )?;
+    let version = get("OPENAI_API_VERSION").ok_or_else(|| ConfigError::Missing {
+        variable: "OPENAI_API_VERSION",
+        reason: "LLM_PROVIDER=azure needs the API version, such as 2024-10-21".to_owned(),
+    })?;
+    let deployment =
+        get("AZURE_OPENAI_DEPLOYMENT")
+            .or(model)
+            .ok_or_else(|| ConfigError::Missing {
+                variable: "AZURE_OPENAI_DEPLOYMENT",
+                reason: "LLM_PROVIDER=azure needs the name of the deployment to call (or \
+                     CHATKIT_MODEL)"
+                    .to_owned(),
+            })?;
+    // The deployment is a path segment: nothing that would change the path.
+    if deployment.contains(['/', '?', '#', '%']) || deployment.chars().any(char::is_whitespace) {
+        return Err(ConfigError::Invalid {
+            variable: "AZURE_OPENAI_DEPLOYMENT",
+            reason: format!("`{deployment}` is not a deployment name"),
+        });
+    }
+    let config = async_openai::config::AzureConfig::new()
+        .with_api_base(endpoint.trim_end_matches('/'))
+        .with_api_key(key)
+        .with_api_version(version)
+        .with_deployment_id(deployment.clone());
+    Ok(Arc::new(ChatCompletionsModel::from_config(
+        config, deployment,
+    )))
 }
 
 fn required_key(
@@ -226,6 +281,17 @@ pub fn from_env_or_offline(
     from_env_or_offline_with(|name| std::env::var(name).ok(), offline)
 }
 
+/// Whether the environment configures a model provider at all: any of
+/// `LLM_PROVIDER`, `OPENAI_API_KEY` or `GEMINI_API_KEY` is set.
+pub fn is_configured() -> bool {
+    is_configured_with(&|name: &str| std::env::var(name).ok())
+}
+
+fn is_configured_with(lookup: &impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| lookup(name).is_some_and(|value| !value.trim().is_empty());
+    set("LLM_PROVIDER") || set("OPENAI_API_KEY") || set("GEMINI_API_KEY")
+}
+
 /// [`from_env_or_offline`] with the variables read from `lookup`.
 ///
 /// # Errors
@@ -234,8 +300,7 @@ pub fn from_env_or_offline_with(
     lookup: impl Fn(&str) -> Option<String>,
     offline: impl FnOnce() -> Arc<dyn Model>,
 ) -> Result<(Arc<dyn Model>, ModelSource), ConfigError> {
-    let set = |name: &str| lookup(name).is_some_and(|value| !value.trim().is_empty());
-    if !set("LLM_PROVIDER") && !set("OPENAI_API_KEY") && !set("GEMINI_API_KEY") {
+    if !is_configured_with(&lookup) {
         return Ok((offline(), ModelSource::Offline));
     }
     from_env_with(lookup).map(|model| (model, ModelSource::Configured))

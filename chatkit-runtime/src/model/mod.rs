@@ -1,8 +1,14 @@
 //! Language models: what the agent loop sends them and what they stream back.
 //!
 //! [`Model`] is the contract; implementations speak a provider's API
-//! (OpenAI Responses, Chat Completions for Gemini and compatible servers)
-//! and turn its stream into [`ModelEvent`]s.
+//! (OpenAI Responses, Chat Completions for Gemini, Azure OpenAI and
+//! compatible servers) and turn its stream into [`ModelEvent`]s.
+//!
+//! [`OpenAiResponsesModel`] and [`ChatCompletionsModel`] send their requests
+//! with [async-openai](async_openai), through the shared
+//! [`outbound`](crate::outbound) client (rustls with ring); both also take an
+//! async-openai client or configuration of your own (`from_client`,
+//! `from_config`). [`from_env`] chooses one from environment variables.
 
 use std::fmt;
 
@@ -15,20 +21,20 @@ use crate::tool::{SchemaDialect, ToolDefinition};
 mod chat_completions;
 mod command;
 mod config;
+mod connection;
 mod openai;
 mod scripted;
-mod transport;
 mod wire;
 
 pub use chat_completions::{ChatCompletionsModel, GEMINI_BASE_URL};
 pub use command::CommandModel;
 pub use config::{
     ConfigError, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, ModelSource, from_env,
-    from_env_or_offline, from_env_or_offline_with, from_env_with,
+    from_env_or_offline, from_env_or_offline_with, from_env_with, is_configured,
 };
+pub use connection::{RetryPolicy, openai_client};
 pub use openai::{OPENAI_BASE_URL, OpenAiResponsesModel};
 pub use scripted::{ScriptedModel, ScriptedResponse};
-pub use transport::RetryPolicy;
 
 /// One model call.
 #[derive(Debug, Clone, Default, PartialEq)]

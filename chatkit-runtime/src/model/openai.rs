@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::transport::{
-    ApiKey, Decoder, SseEvent, Transport, error_detail_json, transport_options,
-};
+use super::connection::{Api, ApiKey, Connection, Decoder, connection_options, reported_error};
 use super::wire::{self, str_field, u64_at, u64_field};
 use super::{
     Citation, ContentPart, InputItem, Model, ModelError, ModelErrorKind, ModelEvent, ModelRequest,
@@ -32,6 +30,10 @@ pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 ///   (`reasoning.summary = "auto"`); see [`Self::reasoning_summary`].
 /// - Failures before the first event are retried ([`RetryPolicy`](super::RetryPolicy)); the API
 ///   key never appears in an error or in `Debug` output.
+/// - Requests are sent by [async-openai](async_openai) through the shared
+///   [`outbound`](crate::outbound) client (or [`Self::http_client`]);
+///   [`Self::from_client`] and [`Self::from_config`] take an async-openai
+///   client or configuration of your own.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -48,29 +50,89 @@ pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 #[derive(Debug, Clone)]
 pub struct OpenAiResponsesModel {
     model: String,
-    transport: Transport,
+    connection: Connection,
     reasoning_summary: Option<String>,
 }
 
 impl OpenAiResponsesModel {
-    /// `model` (`gpt-4.1-mini`, say) at OpenAI, with `api_key`.
-    pub fn new(api_key: impl Into<String>, model: impl Into<String>) -> Self {
+    fn with(connection: Connection, model: impl Into<String>) -> Self {
         Self {
             model: model.into(),
-            transport: Transport::new(OPENAI_BASE_URL, ApiKey::new(api_key)),
+            connection,
             reasoning_summary: Some("auto".to_owned()),
         }
     }
 
+    /// `model` (`gpt-4.1-mini`, say) at OpenAI, with `api_key`.
+    pub fn new(api_key: impl Into<String>, model: impl Into<String>) -> Self {
+        Self::with(
+            Connection::new(OPENAI_BASE_URL, ApiKey::new(api_key)),
+            model,
+        )
+    }
+
+    /// `model` through an async-openai client of your own, used as it is:
+    /// its configuration ([`OpenAIConfig`](async_openai::config::OpenAIConfig)
+    /// with an organization or project, custom headers), its HTTP client (a
+    /// proxy) and its HTTP handling.
+    ///
+    /// Make it with [`openai_client`](super::openai_client) to keep this
+    /// model's error messages and [`RetryPolicy`](super::RetryPolicy) alone in
+    /// charge of retries. A client made by `async_openai::Client::build`
+    /// retries 429 and 5xx answers itself (up to 3 times, honoring any
+    /// `Retry-After`) before this model sees the failure; `Client::new` and
+    /// `Client::with_config` cannot be used, as they need a process-wide
+    /// TLS provider that this crate does not install.
+    ///
+    /// ```no_run
+    /// use async_openai::config::OpenAIConfig;
+    /// use chatkit_runtime::model::{OpenAiResponsesModel, openai_client};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = OpenAIConfig::new()
+    ///     .with_api_key(std::env::var("OPENAI_API_KEY")?)
+    ///     .with_project_id("proj_123");
+    /// let client = openai_client(chatkit_runtime::outbound::client()?, config);
+    /// let model = OpenAiResponsesModel::from_client(client, "gpt-4.1-mini");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_client<C>(client: async_openai::Client<C>, model: impl Into<String>) -> Self
+    where
+        C: async_openai::config::Config + 'static,
+    {
+        Self::with(Connection::from_client(client), model)
+    }
+
+    /// `model` with an async-openai configuration of your own, sent through
+    /// the shared [`outbound`](crate::outbound) client (or
+    /// [`Self::http_client`]) as by [`openai_client`](super::openai_client).
+    ///
+    /// ```no_run
+    /// use async_openai::config::OpenAIConfig;
+    /// use chatkit_runtime::model::OpenAiResponsesModel;
+    ///
+    /// let config = OpenAIConfig::new().with_org_id("org-123");
+    /// let model = OpenAiResponsesModel::from_config(config, "gpt-4.1-mini");
+    /// ```
+    pub fn from_config<C>(config: C, model: impl Into<String>) -> Self
+    where
+        C: async_openai::config::Config + Clone + 'static,
+    {
+        Self::with(Connection::from_config(config), model)
+    }
+
     /// Another server implementing the Responses API, such as
     /// `http://localhost:4000/v1` (requests go to `{base_url}/responses`).
+    /// A model made by `from_client` or `from_config` keeps its
+    /// configuration's base URL.
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.transport.base_url = base_url.into();
+        self.connection.set_base_url(base_url.into());
         self
     }
 
-    transport_options!();
+    connection_options!();
 
     /// The reasoning summary asked for when a `reasoning_effort` is set:
     /// `Some("auto")` (the default), `Some("concise")`, `Some("detailed")`,
@@ -219,8 +281,8 @@ impl Model for OpenAiResponsesModel {
 
     async fn stream(&self, request: ModelRequest) -> Result<ModelStream, ModelError> {
         let body = self.body(&request);
-        self.transport
-            .open("responses", &body, ResponsesDecoder::default)
+        self.connection
+            .open(Api::Responses, &body, ResponsesDecoder::default)
             .await
     }
 }
@@ -375,55 +437,39 @@ fn parse_usage(usage: &Value) -> Usage {
     }
 }
 
-fn failure(error: Option<&Value>, fallback: &str) -> ModelError {
-    let detail = error.map(error_detail_json).unwrap_or_default();
-    let kind = super::transport::stream_error_kind(detail.code.as_deref());
-    let mut message = fallback.to_owned();
-    if let Some(code) = &detail.code {
-        message.push_str(&format!(" ({code})"));
-    }
-    if let Some(text) = detail.message {
-        message.push_str(": ");
-        message.push_str(&text);
-    }
-    ModelError::new(kind, message)
-}
-
 impl Decoder for ResponsesDecoder {
-    fn feed(&mut self, event: &SseEvent, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
-        let data = event.data.trim();
-        if data.is_empty() || data == "[DONE]" {
+    const EVENT: &'static str = "Responses event";
+
+    fn feed(&mut self, value: &Value, out: &mut Vec<ModelEvent>) -> Result<(), ModelError> {
+        let Some(kind) = str_field(value, "type") else {
+            // A server that ignored `stream: true` sends the response object.
+            if str_field(value, "object") == Some("response") {
+                return Err(ModelError::new(
+                    ModelErrorKind::Protocol,
+                    "the provider answered with JSON instead of an event stream",
+                ));
+            }
             return Ok(());
-        }
-        let value: Value = serde_json::from_str(data).map_err(|e| {
-            ModelError::new(
-                ModelErrorKind::Protocol,
-                format!("unreadable Responses event ({e})"),
-            )
-        })?;
-        let kind = str_field(&value, "type")
-            .or(event.event.as_deref())
-            .unwrap_or_default()
-            .to_owned();
-        match kind.as_str() {
+        };
+        match kind {
             "response.output_text.delta" | "response.refusal.delta" => {
-                if let Some(delta) = str_field(&value, "delta") {
+                if let Some(delta) = str_field(value, "delta") {
                     out.push(ModelEvent::TextDelta(delta.to_owned()));
                 }
             }
             "response.output_text.annotation.added" => {
                 if let Some(annotation) = value.get("annotation") {
                     self.citation(
-                        u64_field(&value, "output_index").unwrap_or(0),
-                        u64_field(&value, "content_index").unwrap_or(0),
-                        u64_field(&value, "annotation_index"),
+                        u64_field(value, "output_index").unwrap_or(0),
+                        u64_field(value, "content_index").unwrap_or(0),
+                        u64_field(value, "annotation_index"),
                         annotation,
                         out,
                     );
                 }
             }
             "response.reasoning_summary_text.delta" | "response.reasoning_text.delta" => {
-                if let Some(delta) = str_field(&value, "delta") {
+                if let Some(delta) = str_field(value, "delta") {
                     out.push(ModelEvent::ReasoningDelta(delta.to_owned()));
                 }
             }
@@ -434,23 +480,23 @@ impl Decoder for ResponsesDecoder {
                 if let Some(item) = value.get("item")
                     && str_field(item, "type") == Some("function_call")
                 {
-                    let call = self.call_for(&value);
+                    let call = self.call_for(value);
                     merge_call(call, item);
                 }
             }
             "response.function_call_arguments.delta" => {
-                let delta = str_field(&value, "delta").unwrap_or_default().to_owned();
-                let item_id = str_field(&value, "item_id").map(str::to_owned);
-                let call = self.call_for(&value);
+                let delta = str_field(value, "delta").unwrap_or_default().to_owned();
+                let item_id = str_field(value, "item_id").map(str::to_owned);
+                let call = self.call_for(value);
                 call.arguments.push_str(&delta);
                 if call.item_id.is_none() {
                     call.item_id = item_id;
                 }
             }
             "response.function_call_arguments.done" => {
-                let arguments = str_field(&value, "arguments").map(str::to_owned);
-                let name = str_field(&value, "name").map(str::to_owned);
-                let call = self.call_for(&value);
+                let arguments = str_field(value, "arguments").map(str::to_owned);
+                let name = str_field(value, "name").map(str::to_owned);
+                let call = self.call_for(value);
                 if let Some(arguments) = arguments {
                     call.arguments = arguments;
                 }
@@ -462,10 +508,10 @@ impl Decoder for ResponsesDecoder {
                 let Some(item) = value.get("item") else {
                     return Ok(());
                 };
-                let output = u64_field(&value, "output_index").unwrap_or(0);
+                let output = u64_field(value, "output_index").unwrap_or(0);
                 match str_field(item, "type") {
                     Some("function_call") => {
-                        let call = self.call_for(&value);
+                        let call = self.call_for(value);
                         merge_call(call, item);
                         Self::emit_call(call, out);
                     }
@@ -493,10 +539,13 @@ impl Decoder for ResponsesDecoder {
             }
             "response.failed" => {
                 let error = value.get("response").and_then(|r| r.get("error"));
-                return Err(failure(error, "the response failed"));
+                return Err(reported_error(error, "the response failed"));
             }
             "error" => {
-                return Err(failure(Some(&value), "the provider reported an error"));
+                return Err(reported_error(
+                    Some(value),
+                    "the provider reported an error",
+                ));
             }
             _ => {}
         }
@@ -521,15 +570,7 @@ mod tests {
 
     fn feed(decoder: &mut ResponsesDecoder, value: Value) -> Vec<ModelEvent> {
         let mut out = Vec::new();
-        decoder
-            .feed(
-                &SseEvent {
-                    event: None,
-                    data: value.to_string(),
-                },
-                &mut out,
-            )
-            .expect("feed");
+        decoder.feed(&value, &mut out).expect("feed");
         out
     }
 

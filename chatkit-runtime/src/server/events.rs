@@ -47,6 +47,19 @@ pub struct EventSender {
 pub(crate) struct Envelope {
     pub(crate) event: ThreadStreamEvent,
     pub(crate) thread: Option<(u64, ThreadMetadata)>,
+    pub(crate) delivery: Delivery,
+}
+
+/// What the pipeline does with an event besides its usual work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Store what it stores, forward it.
+    Normal,
+    /// Forward it only: a later [`StoreOnly`](Self::StoreOnly) event stores
+    /// its result.
+    ForwardOnly,
+    /// Store it only: the client already has it, from earlier events.
+    StoreOnly,
 }
 
 impl std::fmt::Debug for EventSender {
@@ -74,13 +87,84 @@ impl EventSender {
     /// # Errors
     /// [`Cancelled`] once the client is gone.
     pub async fn send(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
+        self.deliver(event, Delivery::Normal).await
+    }
+
+    async fn deliver(&self, event: ThreadStreamEvent, delivery: Delivery) -> Result<(), Cancelled> {
         let version = self.thread.version();
         let thread = (self.sent_version.fetch_max(version, Ordering::AcqRel) < version)
             .then(|| (version, self.thread.get()));
         self.tx
-            .send(Envelope { event, thread })
+            .send(Envelope {
+                event,
+                thread,
+                delivery,
+            })
             .await
             .map_err(|_| Cancelled)
+    }
+
+    /// Changes a widget the client already shows (the `sender` of an
+    /// action, say) into `widget`: the client gets the smallest updates
+    /// ([`diff_widget`](widget_dsl::diff_widget)), and the store the new
+    /// widget, so that a reload shows what the user saw. The item's copy
+    /// text is kept; see [`update_widget_with_copy_text`](Self::update_widget_with_copy_text).
+    ///
+    /// Returns the item as it now is (unchanged when `widget` is the same).
+    ///
+    /// ```no_run
+    /// # use chatkit_runtime::{protocol::*, server::*, widgets::*};
+    /// # async fn f(events: &EventSender, sender: &WidgetItem) -> Result<(), StreamError> {
+    /// let done: Card = widget! { Card { Text { value: "Paid, thank you" } } };
+    /// events.update_widget(sender, done).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn update_widget(
+        &self,
+        sender: &WidgetItem,
+        widget: impl Into<WidgetRoot>,
+    ) -> Result<WidgetItem, Cancelled> {
+        self.update_widget_with_copy_text(sender, widget, sender.copy_text.clone())
+            .await
+    }
+
+    /// [`update_widget`](Self::update_widget), with the text the widget
+    /// stands for in the model's history (and the client's copy button)
+    /// replaced by `copy_text`.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub async fn update_widget_with_copy_text(
+        &self,
+        sender: &WidgetItem,
+        widget: impl Into<WidgetRoot>,
+        copy_text: Option<String>,
+    ) -> Result<WidgetItem, Cancelled> {
+        let widget = widget.into();
+        let updates = widget_dsl::diff_widget(&sender.widget, &widget);
+        if updates.is_empty() && copy_text == sender.copy_text {
+            return Ok(sender.clone());
+        }
+        for update in updates {
+            let event = ThreadStreamEvent::ThreadItemUpdated {
+                item_id: sender.base.id.clone(),
+                update: update.into(),
+            };
+            self.deliver(event, Delivery::ForwardOnly).await?;
+        }
+        let item = WidgetItem {
+            base: sender.base.clone(),
+            widget,
+            copy_text,
+        };
+        let event = ThreadStreamEvent::ThreadItemReplaced {
+            item: ThreadItem::Widget(item.clone()),
+        };
+        self.deliver(event, Delivery::StoreOnly).await?;
+        Ok(item)
     }
 
     /// Whether the client is gone.

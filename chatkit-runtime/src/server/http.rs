@@ -95,6 +95,20 @@ where
 
     /// A POST route for the ChatKit endpoint whose request context is
     /// extracted with axum's [`FromRequestParts`] (for `C = ()`, none).
+    ///
+    /// Serve it on a listener with `TCP_NODELAY`, or every streamed response
+    /// waits tens of milliseconds for the client's delayed ACKs
+    /// ([`App::serve`](crate::http::App::serve) does this for you):
+    ///
+    /// ```no_run
+    /// # async fn run(chatkit: chatkit_runtime::server::ChatKit<impl chatkit_runtime::server::ChatKitServer<()>, ()>) -> std::io::Result<()> {
+    /// use axum::serve::ListenerExt as _;
+    /// let app = axum::Router::new().route("/chatkit", chatkit.into_route());
+    /// let listener = tokio::net::TcpListener::bind("0.0.0.0:8000").await?
+    ///     .tap_io(|tcp| { let _ = tcp.set_nodelay(true); });
+    /// axum::serve(listener, app).await
+    /// # }
+    /// ```
     pub fn into_route(self) -> MethodRouter
     where
         C: FromRequestParts<()> + 'static,

@@ -7,6 +7,7 @@ pub mod http;
 mod pipeline;
 mod process;
 mod shutdown;
+mod widget_state;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -11,8 +11,9 @@ use futures::FutureExt as _;
 use serde_json::Map;
 use tokio::sync::mpsc;
 
-use super::events::{Envelope, EventSender, ThreadHandle};
+use super::events::{Delivery, Envelope, EventSender, ThreadHandle};
 use super::shutdown::Phase;
+use super::widget_state::apply_widget_update;
 use super::{ChatKit, ChatKitServer, StreamError};
 use crate::protocol::{
     Action, AssistantMessageContent, AssistantMessageItem, Page, Thread, ThreadItem,
@@ -148,10 +149,18 @@ where
 {
     /// Stores what the event asks to store, then forwards it, then reports
     /// a thread change made before it was sent.
-    async fn handle(&mut self, Envelope { event, thread }: Envelope) -> Result<(), Failure> {
+    async fn handle(
+        &mut self,
+        Envelope {
+            event,
+            thread,
+            delivery,
+        }: Envelope,
+    ) -> Result<(), Failure> {
         let store = &self.kit.store;
-        let mut forward = true;
+        let mut forward = delivery != Delivery::StoreOnly;
         match &event {
+            _ if delivery == Delivery::ForwardOnly => {}
             ThreadStreamEvent::ThreadItemAdded { item } => {
                 self.pending.retain(|pending| pending.id() != item.id());
                 self.pending.push(item.clone());
@@ -159,6 +168,8 @@ where
             ThreadStreamEvent::ThreadItemUpdated { item_id, update } => {
                 if let Some(item) = self.pending.iter_mut().find(|item| item.id() == item_id) {
                     apply_update(item, update);
+                } else {
+                    self.update_stored_widget(item_id, update).await?;
                 }
             }
             ThreadStreamEvent::ThreadItemDone { item } => {
@@ -197,6 +208,48 @@ where
             }
             _ => Ok(()),
         }
+    }
+
+    /// Applies a widget update to a finished (stored) widget item, so that
+    /// the store keeps what the client shows.
+    async fn update_stored_widget(
+        &self,
+        item_id: &str,
+        update: &ThreadItemUpdate,
+    ) -> Result<(), Failure> {
+        if !matches!(
+            update,
+            ThreadItemUpdate::WidgetRootUpdated { .. }
+                | ThreadItemUpdate::WidgetComponentUpdated { .. }
+                | ThreadItemUpdate::WidgetStreamingTextValueDelta { .. }
+        ) {
+            return Ok(());
+        }
+        let store = &self.kit.store;
+        let item = match store.load_item(&self.thread_id, item_id, self.ctx).await {
+            Ok(item) => item,
+            Err(error) if error.is_not_found() => {
+                tracing::debug!(item_id, "a widget update names no stored item");
+                return Ok(());
+            }
+            Err(error) => return Err(Failure::Store(error)),
+        };
+        let ThreadItem::Widget(mut item) = item else {
+            tracing::debug!(item_id, "a widget update names an item that is no widget");
+            return Ok(());
+        };
+        let Some(widget) = apply_widget_update(&item.widget, update) else {
+            tracing::warn!(
+                item_id,
+                "a widget update does not apply to the stored widget; not stored"
+            );
+            return Ok(());
+        };
+        item.widget = widget;
+        store
+            .save_item(&self.thread_id, &ThreadItem::Widget(item), self.ctx)
+            .await
+            .map_err(Failure::Store)
     }
 
     /// Stores and reports the thread as it is now, if it changed since last reported.
@@ -245,6 +298,11 @@ where
 fn apply_update(item: &mut ThreadItem, update: &ThreadItemUpdate) {
     match item {
         ThreadItem::AssistantMessage(message) => apply_message_update(message, update),
+        ThreadItem::Widget(item) => {
+            if let Some(widget) = apply_widget_update(&item.widget, update) {
+                item.widget = widget;
+            }
+        }
         ThreadItem::Workflow(workflow) => match update {
             ThreadItemUpdate::WorkflowTaskAdded { task, .. } => {
                 workflow.workflow.tasks.push(task.clone())

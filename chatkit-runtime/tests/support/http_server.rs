@@ -339,7 +339,7 @@ impl TestServer {
         }));
         Self {
             base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
+            client: chatkit_runtime::outbound::client().expect("the outbound client"),
             store,
             bot,
             metrics,

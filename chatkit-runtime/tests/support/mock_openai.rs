@@ -1,7 +1,8 @@
 //! A mock OpenAI server over real HTTP on loopback (`127.0.0.1:0`).
 //!
-//! `POST /v1/responses` and `POST /v1/chat/completions` each answer from a
-//! queue of scripted [`Reply`]s: an SSE stream (JSON events or chunks, raw
+//! `POST /v1/responses` and `POST /v1/chat/completions` (also as Azure
+//! OpenAI's `POST /openai/deployments/{deployment}/chat/completions`) each
+//! answer from a queue of scripted [`Reply`]s: an SSE stream (JSON events or chunks, raw
 //! lines or bytes, delays, a dropped connection) or a plain HTTP answer. Every
 //! request's path, headers and JSON body is recorded. A route whose queue is
 //! empty answers 500.
@@ -120,6 +121,8 @@ impl Reply {
 pub(crate) struct Recorded {
     /// Its path, such as `/v1/responses`.
     pub(crate) path: String,
+    /// Its query string, if any (`api-version=...`).
+    pub(crate) query: Option<String>,
     /// Its headers.
     pub(crate) headers: HeaderMap,
     /// Its body, as JSON (`Null` when it is not JSON).
@@ -160,6 +163,10 @@ impl MockOpenAi {
         let app = Router::new()
             .route("/v1/responses", post(responses))
             .route("/v1/chat/completions", post(chat))
+            .route(
+                "/openai/deployments/{deployment}/chat/completions",
+                post(chat),
+            )
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -174,6 +181,11 @@ impl MockOpenAi {
     /// `http://127.0.0.1:<port>/v1`.
     pub(crate) fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// `http://127.0.0.1:<port>`, as an Azure OpenAI endpoint.
+    pub(crate) fn origin(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Queues an answer for `POST /v1/responses`.
@@ -228,6 +240,7 @@ async fn answer(
 ) -> Response {
     shared.recorded.lock().unwrap().push(Recorded {
         path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
         headers,
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
     });

@@ -22,7 +22,7 @@ async fn echoes_over_http_and_keeps_threads_in_sqlite() {
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app.router()).await });
     let url = format!("http://{addr}/chatkit");
-    let client = reqwest::Client::new();
+    let client = chatkit_runtime::outbound::client().expect("the outbound client");
 
     let create = json!({"type": "threads.create", "params": {"input": {
         "content": [{"type": "input_text", "text": "hello there"}], "attachments": [], "inference_options": {}}}});
@@ -130,7 +130,10 @@ impl Running {
                     std::fs::read_to_string(&stderr).unwrap()
                 )
             });
-        let base = url.trim_end_matches("/chatkit").to_owned();
+        let base = url
+            .trim_end_matches(',')
+            .trim_end_matches("/chatkit")
+            .to_owned();
         Self {
             child,
             base,
@@ -198,7 +201,7 @@ async fn configured_from_the_environment_with_jwt_json_logs_and_sigterm() {
     })
     .await
     .unwrap();
-    let client = reqwest::Client::new();
+    let client = chatkit_runtime::outbound::client().expect("the outbound client");
     let create = json!({"type": "threads.create", "params": {"input": {
         "content": [{"type": "input_text", "text": "hello"}], "attachments": [], "inference_options": {}}}});
     let url = format!("{}/chatkit", server.base);
@@ -313,7 +316,8 @@ async fn without_authentication_it_runs_as_one_anonymous_user_and_says_so() {
     let server = tokio::task::spawn_blocking(|| Running::start("anonymous", &[]))
         .await
         .unwrap();
-    let response = reqwest::Client::new()
+    let response = chatkit_runtime::outbound::client()
+        .expect("the outbound client")
         .post(format!("{}/chatkit", server.base))
         .body(r#"{"type":"threads.list","params":{}}"#)
         .send()

@@ -38,7 +38,7 @@ impl Loopback {
         });
         Self {
             url: format!("http://{addr}/chatkit"),
-            client: reqwest::Client::new(),
+            client: chatkit_runtime::outbound::client().expect("the outbound client"),
             task,
             dir,
         }
@@ -135,6 +135,8 @@ const CONFIGURATION: &[&str] = &[
     "CHATKIT_DEV_USER_HEADER",
     "LOG_FORMAT",
     "RUST_LOG",
+    "CHATKIT_PLAYGROUND",
+    "CHATKIT_PLAYGROUND_PATH",
 ];
 
 /// The example binary at `path` (`env!("CARGO_BIN_EXE_...")`), run in

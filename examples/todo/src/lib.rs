@@ -14,9 +14,7 @@ use std::sync::Arc;
 use chatkit_runtime::agent::{Agent, AgentServer, Runner};
 use chatkit_runtime::http::{App, Authenticator, HttpConfig, User};
 use chatkit_runtime::model::{CommandModel, Model};
-use chatkit_runtime::protocol::{
-    ThreadItem, ThreadItemUpdate, ThreadStreamEvent, UserMessageItem, WidgetItem,
-};
+use chatkit_runtime::protocol::{UserMessageItem, WidgetItem};
 use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
 use chatkit_runtime::store::{PostgresStore, SqliteStore, Store, StoreError};
 use chatkit_runtime::widgets::{ActionConfig, Card, IconName, ListView, WidgetStatus};
@@ -522,6 +520,17 @@ pub fn offline_model() -> CommandModel {
                 (!title.is_empty()).then(|| json!({ "title": title, "description": description }))
             },
         )
+        .reply(|arguments, output| {
+            let title = arguments["title"].as_str().unwrap_or_default();
+            // "Added task #3: ..." is the tool's wording for the model.
+            match output
+                .strip_prefix("Added task #")
+                .and_then(|rest| rest.split_once(':'))
+            {
+                Some((id, _)) => format!("Added “{title}” as task #{id}."),
+                None => offline_reply(output),
+            }
+        })
         .command(
             &["list", "show"],
             "list [all|pending|completed]",
@@ -536,18 +545,27 @@ pub fn offline_model() -> CommandModel {
                 Some(json!({ "status": status }))
             },
         )
+        .reply(|_, output| {
+            if output.starts_with("The list below") {
+                "Here are your tasks.".to_owned()
+            } else {
+                offline_reply(output)
+            }
+        })
         .command(
             &["complete", "done", "finish"],
             "complete <id>",
             "complete_task",
             |rest| task_id(rest).map(|id| json!({ "task_id": id })),
         )
+        .reply(|_, output| offline_reply(output))
         .command(
             &["delete", "remove"],
             "delete <id>",
             "delete_task",
             |rest| task_id(rest).map(|id| json!({ "task_id": id })),
         )
+        .reply(|_, output| offline_reply(output))
         .command(
             &["update", "rename"],
             "update <id> <new title>",
@@ -559,6 +577,17 @@ pub fn offline_model() -> CommandModel {
                 Some(json!({ "task_id": task_id(id)?, "title": title, "description": null }))
             },
         )
+        .reply(|_, output| offline_reply(output))
+}
+
+/// A tool's output as the offline model tells it to the user: the tools
+/// write for a model ("Call list_tasks to see the ids"), a person reads
+/// "say “list”".
+fn offline_reply(output: &str) -> String {
+    match output.split_once(" Call list_tasks") {
+        Some((first, _)) => format!("{first} Say “list” to see your tasks."),
+        None => output.to_owned(),
+    }
 }
 
 /// The todo agent answering with `model`.
@@ -661,23 +690,9 @@ impl ChatKitServer<User> for TodoServer {
         };
         let list = self.tasks.list(&user.id, status).await?;
         let widget = list_widget(&list, status);
-        // In place for the client, then stored so a reload shows it.
+        // In place for the client, and stored, so a reload shows it.
         events
-            .send(ThreadStreamEvent::ThreadItemUpdated {
-                item_id: sender.base.id.clone(),
-                update: ThreadItemUpdate::WidgetRootUpdated {
-                    widget: widget.clone().into(),
-                },
-            })
-            .await?;
-        events
-            .send(ThreadStreamEvent::ThreadItemReplaced {
-                item: ThreadItem::Widget(WidgetItem {
-                    base: sender.base.clone(),
-                    widget: widget.into(),
-                    copy_text: Some(list_text(&list, status)),
-                }),
-            })
+            .update_widget_with_copy_text(sender, widget, Some(list_text(&list, status)))
             .await?;
         Ok(())
     }

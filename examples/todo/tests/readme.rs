@@ -54,7 +54,7 @@ async fn the_readme_curl_session_works_as_printed() {
     assert_eq!(
         first,
         format!(
-            "chatkit todo assistant: model=offline commands, store=sqlite://chatkit.db, listening on http://127.0.0.1:{port}/chatkit"
+            "chatkit todo assistant: model=offline commands, store=sqlite://chatkit.db, listening on http://127.0.0.1:{port}/chatkit, playground on http://127.0.0.1:{port}/"
         )
     );
     assert!(
@@ -65,7 +65,7 @@ async fn the_readme_curl_session_works_as_printed() {
             .starts_with("offline mode: no API key is configured")
     );
 
-    let client = reqwest::Client::new();
+    let client = chatkit_runtime::outbound::client().expect("the outbound client");
     let url = format!("http://127.0.0.1:{port}/chatkit");
     let mut response = None;
     for _ in 0..50 {
@@ -109,11 +109,9 @@ async fn the_readme_curl_session_works_as_printed() {
     assert_eq!(events[4]["thread"]["title"], "add buy milk");
     let last = events.last().unwrap();
     assert_eq!(last["type"], "thread.item.done");
-    assert!(
-        last["item"]["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("Added task #1: buy milk.")
+    assert_eq!(
+        last["item"]["content"][0]["text"],
+        "Added “buy milk” as task #1."
     );
     assert!(
         dir.join("chatkit.db").exists(),

@@ -319,15 +319,19 @@ impl ChatKitServer<User> for TriageServer {
     }
 }
 
-/// The app: the triage server on `store` with `models`, behind `auth` with
-/// `config`. Its router serves `POST /chatkit`, `GET /health`, `GET /ready`
-/// and `GET /metrics`.
+/// The ChatKit service: the triage server on `store` with `models`.
+pub fn chatkit(store: Arc<dyn Store<User>>, models: &Models) -> ChatKit<TriageServer, User> {
+    let server = TriageServer::new(Arc::clone(&store), models);
+    ChatKit::with_store(server, store)
+}
+
+/// The app: [`chatkit`] behind `auth` with `config`. Its router serves
+/// `POST /chatkit`, `GET /health`, `GET /ready` and `GET /metrics`.
 pub fn app(
     store: Arc<dyn Store<User>>,
     models: &Models,
     auth: impl Authenticator<User>,
     config: HttpConfig,
 ) -> App<TriageServer, User> {
-    let server = TriageServer::new(Arc::clone(&store), models);
-    App::new(ChatKit::with_store(server, store), auth).config(config)
+    App::new(chatkit(store, models), auth).config(config)
 }

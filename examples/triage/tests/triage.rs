@@ -194,10 +194,17 @@ fn offline_startup_is_announced() {
     let (first, second) = (&lines[0], &lines[1]);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
-        first.starts_with("chatkit triage server: model=offline-triage"),
+        first.starts_with("chatkit triage router: model=offline commands, store=sqlite://"),
         "{first}"
     );
-    assert!(first.contains("(offline), store=sqlite://"), "{first}");
     assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
-    assert!(second.starts_with("OFFLINE MODE:"), "{second}");
+    assert!(
+        first.contains("/chatkit, playground on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(
+        second.starts_with("offline mode: no API key is configured"),
+        "{second}"
+    );
+    assert!(second.contains("support order <number>"), "{second}");
 }

@@ -20,9 +20,7 @@ use std::time::Duration;
 use chatkit_runtime::agent::{Agent, AgentServer, Runner};
 use chatkit_runtime::http::{App, Authenticator, HttpConfig, User};
 use chatkit_runtime::model::{CommandModel, Model};
-use chatkit_runtime::protocol::{
-    Action, ThreadItem, ThreadItemUpdate, ThreadStreamEvent, UserMessageItem, WidgetItem,
-};
+use chatkit_runtime::protocol::{Action, ThreadStreamEvent, UserMessageItem, WidgetItem};
 use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
 use chatkit_runtime::store::Store;
 use chatkit_runtime::widgets::{ActionConfig, Card, IconName};
@@ -277,6 +275,7 @@ pub fn offline_model() -> CommandModel {
     let city = |rest: &str| (!rest.is_empty()).then(|| json!({ "city": rest }));
     CommandModel::new("offline-weather")
         .command(&["weather"], "weather <city>", "get_weather", city)
+        .reply(|_, output| first_sentence(output))
         .command(
             &["theme"],
             "theme <light|dark>",
@@ -286,7 +285,31 @@ pub fn offline_model() -> CommandModel {
                 matches!(theme.as_str(), "light" | "dark").then(|| json!({ "theme": theme }))
             },
         )
+        // The page answers with JSON; a person reads a sentence.
+        .reply(|arguments, output| {
+            let switched = serde_json::from_str::<Value>(output)
+                .is_ok_and(|result| result["success"] == true || result["applied"] == true);
+            match arguments["theme"].as_str() {
+                Some(theme) if switched => format!("Switched to the {theme} theme."),
+                _ => format!("The page could not switch its theme: {output}"),
+            }
+        })
         .command(&["forecast"], "forecast <city>", "weekly_forecast", city)
+        .reply(|arguments, _| {
+            format!(
+                "Here is the week ahead in {}.",
+                arguments["city"].as_str().unwrap_or("that city")
+            )
+        })
+}
+
+/// "Paris: 18°C, sunny. The card is shown…" reads "Paris: 18°C, sunny."
+/// to a person.
+fn first_sentence(output: &str) -> String {
+    match output.split_once(". ") {
+        Some((first, _)) => format!("{first}."),
+        None => output.to_owned(),
+    }
 }
 
 /// The weather agent, answering with `model`.
@@ -302,16 +325,13 @@ pub fn agent(model: Arc<dyn Model>) -> Agent<User> {
 /// card's Refresh action.
 pub struct WeatherServer {
     agent: AgentServer<User>,
-    store: Arc<dyn Store<User>>,
 }
 
 impl WeatherServer {
     /// The server on `store`, answering with `model`.
     pub fn new(store: Arc<dyn Store<User>>, model: Arc<dyn Model>) -> Self {
         Self {
-            agent: AgentServer::new(agent(model), Arc::clone(&store))
-                .runner(Runner::new().max_turns(6)),
-            store,
+            agent: AgentServer::new(agent(model), store).runner(Runner::new().max_turns(6)),
         }
     }
 }
@@ -336,11 +356,11 @@ impl ChatKitServer<User> for WeatherServer {
 
     async fn action(
         &self,
-        thread: &ThreadHandle,
+        _thread: &ThreadHandle,
         action: &Action,
         sender: Option<&WidgetItem>,
         events: &EventSender,
-        user: &User,
+        _user: &User,
     ) -> Result<(), StreamError> {
         if action.kind != REFRESH_ACTION {
             return Err(StreamError::custom(
@@ -363,22 +383,9 @@ impl ChatKitServer<User> for WeatherServer {
         };
         let weather = weather_for(city);
         let card = weather_card(&weather, &format!("Refreshed at {}", clock()));
-        let mut item = sender.clone();
-        item.widget = card.into();
-        item.copy_text = Some(copy_text(&weather));
-        // The client updates the card in place...
+        // In place for the client, and stored, so a reload shows it.
         events
-            .send(ThreadStreamEvent::ThreadItemUpdated {
-                item_id: item.base.id.clone(),
-                update: ThreadItemUpdate::WidgetRootUpdated {
-                    widget: item.widget.clone(),
-                },
-            })
-            .await?;
-        // ... and the stored item follows (updates of an item that is not
-        // streaming are forwarded, not stored, by the pipeline).
-        self.store
-            .save_item(&thread.id(), &ThreadItem::Widget(item), user)
+            .update_widget_with_copy_text(sender, card, Some(copy_text(&weather)))
             .await?;
         Ok(())
     }
@@ -397,15 +404,19 @@ fn clock() -> String {
     )
 }
 
-/// The app: the weather server on `store` with `model`, behind `auth` with
-/// `config`. Its router serves `POST /chatkit`, `GET /health`, `GET /ready`
-/// and `GET /metrics`.
+/// The ChatKit service: the weather server on `store` with `model`.
+pub fn chatkit(store: Arc<dyn Store<User>>, model: Arc<dyn Model>) -> ChatKit<WeatherServer, User> {
+    let server = WeatherServer::new(Arc::clone(&store), model);
+    ChatKit::with_store(server, store)
+}
+
+/// The app: [`chatkit`] behind `auth` with `config`. Its router serves
+/// `POST /chatkit`, `GET /health`, `GET /ready` and `GET /metrics`.
 pub fn app(
     store: Arc<dyn Store<User>>,
     model: Arc<dyn Model>,
     auth: impl Authenticator<User>,
     config: HttpConfig,
 ) -> App<WeatherServer, User> {
-    let server = WeatherServer::new(Arc::clone(&store), model);
-    App::new(ChatKit::with_store(server, store), auth).config(config)
+    App::new(chatkit(store, model), auth).config(config)
 }

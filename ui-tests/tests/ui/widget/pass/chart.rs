@@ -1,5 +1,9 @@
 // `Chart`: data rows, every series kind and both forms of the x axis.
 
+// Python-only props, values and components are opt-ins (deprecated, see
+// the catalogue's decisions); this file exercises them.
+#![allow(deprecated)]
+
 use serde_json::json;
 use widget_dsl::{widget, ChartDatum, ChartValue, CurveType, Series, XAxisConfig};
 

@@ -2,6 +2,10 @@
 // `Select`, `DatePicker`, `Checkbox`, `RadioGroup`) with every prop and
 // every literal set they use.
 
+// Python-only props, values and components are opt-ins (deprecated, see
+// the catalogue's decisions); this file exercises them.
+#![allow(deprecated)]
+
 use serde_json::json;
 use widget_dsl::{widget, ActionConfig, Handler, LoadingBehavior, RadioOption, SelectOption};
 

@@ -2,7 +2,8 @@
 // prelude and std names (`Option`, `Vec`, `String`, `Box`, `Into`, ...), or a
 // local `core`/`std` module, do not change what `widget!` means.
 
-#![allow(dead_code, non_camel_case_types)]
+// `vendor:` and `lucide:` icons are Python-only opt-ins.
+#![allow(dead_code, non_camel_case_types, deprecated)]
 
 mod shadowed {
     use ::widget_dsl::widget;

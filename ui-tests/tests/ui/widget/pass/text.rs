@@ -2,6 +2,10 @@
 // `Badge` and `Icon`, with every text prop, every size and weight set, and
 // built-in, `vendor:` and `lucide:` icons.
 
+// Python-only props, values and components are opt-ins (deprecated, see
+// the catalogue's decisions); this file exercises them.
+#![allow(deprecated)]
+
 use serde_json::json;
 use widget_dsl::{widget, EditableProps, IconName, ThemeColor};
 

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = widget_dsl::widget_template!("../../../../ui-tests/tests/ui/template/widgets/no_such.widget");
+}

@@ -1,0 +1,10 @@
+use widget_dsl::widget;
+
+fn main() {
+    let _ = widget! {
+        Card {
+            size: None,
+            Text { value: None, weight: Option::None }
+        }
+    };
+}
