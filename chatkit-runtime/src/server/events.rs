@@ -34,7 +34,10 @@ type IdGenerator = Arc<dyn Fn(IdKind) -> String + Send + Sync>;
 /// from the client, and reports thread changes.
 #[derive(Clone)]
 pub struct EventSender {
-    tx: mpsc::Sender<Envelope>,
+    // Boxed: a channel allocates its slots in blocks of 32, and an
+    // `Envelope` is over a kilobyte; unboxed, every open stream would hold
+    // ~38 KB of slots.
+    tx: mpsc::Sender<Box<Envelope>>,
     thread: ThreadHandle,
     /// The thread version last attached to an event.
     sent_version: Arc<AtomicU64>,
@@ -71,7 +74,11 @@ impl std::fmt::Debug for EventSender {
 }
 
 impl EventSender {
-    pub(crate) fn new(tx: mpsc::Sender<Envelope>, thread: ThreadHandle, ids: IdGenerator) -> Self {
+    pub(crate) fn new(
+        tx: mpsc::Sender<Box<Envelope>>,
+        thread: ThreadHandle,
+        ids: IdGenerator,
+    ) -> Self {
         let thread_id = thread.id();
         Self {
             tx,
@@ -95,11 +102,11 @@ impl EventSender {
         let thread = (self.sent_version.fetch_max(version, Ordering::AcqRel) < version)
             .then(|| (version, self.thread.get()));
         self.tx
-            .send(Envelope {
+            .send(Box::new(Envelope {
                 event,
                 thread,
                 delivery,
-            })
+            }))
             .await
             .map_err(|_| Cancelled)
     }

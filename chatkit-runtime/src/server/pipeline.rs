@@ -456,7 +456,7 @@ pub(crate) async fn drive<S, C>(
             () = cancelling(&mut shutdown) => break Some(Failure::Shutdown),
             event = rx.recv() => match event {
                 Some(event) => {
-                    if let Err(failure) = response.handle(event).await {
+                    if let Err(failure) = response.handle(*event).await {
                         break Some(failure);
                     }
                 }
