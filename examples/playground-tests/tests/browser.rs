@@ -9,7 +9,9 @@
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use example_support::Killed;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,16 +26,6 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One browser at a time: two cores run one Chromium well, not four.
 static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A process that is killed when the test ends, pass or fail.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// An example server, started from its binary in a directory of its own.
 struct Server {

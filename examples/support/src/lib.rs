@@ -151,6 +151,16 @@ pub fn binary(path: &str, dir: &Path) -> Command {
     command
 }
 
+/// A child process that is killed when the test ends, pass or fail.
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The first `count` lines `command` prints; then it is stopped.
 ///
 /// # Panics

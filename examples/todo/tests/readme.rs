@@ -27,15 +27,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn the_readme_curl_session_works_as_printed() {
     let dir = example_support::temp_dir("todo-readme");
@@ -48,7 +39,7 @@ async fn the_readme_curl_session_works_as_printed() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let _server = Killed(child);
+    let _server = example_support::Killed(child);
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().unwrap().unwrap();
     assert_eq!(
