@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the two widget oracles' pinned references into <repo>/.oracles/:
 #   .oracles/venv  python venv with openai-chatkit==1.6.5 (+ every dependency pinned
-#                  in oracles/python/requirements.lock)
+#                  in oracles/python/requirements.lock, among them mcp==2.3.0 and
+#                  openai-agents==0.24.0 for the MCP oracles in oracles/mcp/)
 #   .oracles/node  node_modules with @openai/chatkit@1.9.0 and typescript 5.9.3
 #                  (pinned by oracles/ts/package.json + package-lock.json, via npm ci)
 # Idempotent: a stamp file records a hash of the pins; when it matches, nothing is
@@ -42,8 +43,13 @@ else
   echo "oracles: installing openai-chatkit==1.6.5 and pinned deps"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
     -r "$py_lock"
+  # chatkit for the widget/protocol/template oracles; mcp + agents (already pinned as
+  # openai-chatkit dependencies) for the MCP oracles in oracles/mcp/.
   "$venv/bin/python" -W ignore -c 'import importlib.metadata as m, chatkit.widgets
-assert m.version("openai-chatkit") == "1.6.5", m.version("openai-chatkit")' \
+import mcp.server.mcpserver, mcp.client.streamable_http, agents.mcp
+assert m.version("openai-chatkit") == "1.6.5", m.version("openai-chatkit")
+assert m.version("mcp") == "2.3.0", m.version("mcp")
+assert m.version("openai-agents") == "0.24.0", m.version("openai-agents")' \
     || { echo "oracles: python install check failed" >&2; exit 1; }
   echo "$want" > "$py_stamp"
 fi

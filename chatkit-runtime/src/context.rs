@@ -25,6 +25,18 @@ pub struct AgentContext<C = ()> {
     response: Option<Response<C>>,
     client_tool_call: Mutex<Option<ClientToolCall>>,
     extensions: axum::http::Extensions,
+    /// Outside a ChatKit response, widgets the tool shows are kept here (for
+    /// an MCP result) instead of being dropped.
+    captured: Option<Mutex<Vec<CapturedWidget>>>,
+}
+
+/// A widget a tool showed while no ChatKit client was listening.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapturedWidget {
+    /// The widget, in its last state.
+    pub widget: widget_dsl::WidgetRoot,
+    /// Its copy text.
+    pub copy_text: Option<String>,
 }
 
 struct Response<C> {
@@ -61,6 +73,34 @@ impl<C> AgentContext<C> {
             response: None,
             client_tool_call: Mutex::new(None),
             extensions: axum::http::Extensions::new(),
+            captured: None,
+        }
+    }
+
+    /// A context outside any ChatKit response that keeps the widgets the
+    /// tool shows, for [`take_captured_widgets`](Self::take_captured_widgets)
+    /// (an MCP server returns them in the tool's result).
+    pub fn capturing_widgets(context: C) -> Self {
+        Self {
+            captured: Some(Mutex::new(Vec::new())),
+            ..Self::new(context)
+        }
+    }
+
+    /// The widgets shown so far in a [`capturing_widgets`](Self::capturing_widgets)
+    /// context, in order; empty otherwise.
+    pub fn take_captured_widgets(&self) -> Vec<CapturedWidget> {
+        self.captured.as_ref().map_or_else(Vec::new, |captured| {
+            std::mem::take(&mut *captured.lock().unwrap_or_else(PoisonError::into_inner))
+        })
+    }
+
+    fn capture(&self, widget: widget_dsl::WidgetRoot, copy_text: Option<String>) {
+        if let Some(captured) = &self.captured {
+            captured
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(CapturedWidget { widget, copy_text });
         }
     }
 
@@ -80,6 +120,7 @@ impl<C> AgentContext<C> {
             }),
             client_tool_call: Mutex::new(None),
             extensions: axum::http::Extensions::new(),
+            captured: None,
         }
     }
 
@@ -145,7 +186,9 @@ impl<C> AgentContext<C> {
         }
     }
 
-    /// Shows a finished widget in the thread.
+    /// Shows a finished widget in the thread. Outside a response it is
+    /// dropped, or kept by a [`capturing_widgets`](Self::capturing_widgets)
+    /// context.
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
@@ -156,7 +199,10 @@ impl<C> AgentContext<C> {
     ) -> Result<(), Cancelled> {
         match self.events() {
             Some(events) => events.widget(widget.into_widget_root(), copy_text).await,
-            None => Ok(()),
+            None => {
+                self.capture(widget.into_widget_root(), copy_text);
+                Ok(())
+            }
         }
     }
 
@@ -176,6 +222,13 @@ impl<C> AgentContext<C> {
         W: IntoWidgetRoot,
     {
         let Some(events) = self.events() else {
+            // No client to animate for: only the last state counts.
+            if let Some(last) = states
+                .fold(None, |_, state| async move { Some(state) })
+                .await
+            {
+                self.capture(last.into_widget_root(), copy_text);
+            }
             return Ok(());
         };
         let mut states = std::pin::pin!(states);

@@ -51,11 +51,11 @@
 use std::fmt;
 use std::future::Future;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use tokio::net::TcpListener;
 
-use crate::http::{Anonymous, App, Auth, ServerEnv, User};
+use crate::http::{Anonymous, App, Auth, Authenticator, ServerEnv, User};
 use crate::model::{self, Model, ModelSource};
 use crate::server::{ChatKit, ChatKitServer};
 use crate::store::{self, Store, StoreError, display_url};
@@ -112,6 +112,9 @@ pub struct Setup<M = ()> {
     database_url: String,
     model: M,
     offline: bool,
+    addr: String,
+    auth: Arc<dyn Authenticator<User>>,
+    routes: Arc<std::sync::Mutex<axum::Router>>,
 }
 
 impl<M> Setup<M> {
@@ -127,6 +130,25 @@ impl<M> Setup<M> {
     /// When it cannot be opened.
     pub async fn store(&self) -> Result<Arc<dyn Store<User>>, StoreError> {
         store::open(&self.database_url).await
+    }
+
+    /// The address the server will listen on (`CHATKIT_ADDR`), such as
+    /// `127.0.0.1:8000`.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// The authenticator of the ChatKit endpoint (from `JWT_SECRET`, ...),
+    /// to put other routes, such as an MCP service, behind the same one.
+    pub fn auth(&self) -> Arc<dyn Authenticator<User>> {
+        Arc::clone(&self.auth)
+    }
+
+    /// Serves `router`'s routes next to the ChatKit endpoint (behind the
+    /// same CORS settings), such as an `McpService` at `/api/mcp`.
+    pub fn merge(&self, router: axum::Router) {
+        let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        *routes = std::mem::take(&mut *routes).merge(router);
     }
 }
 
@@ -294,11 +316,20 @@ impl<M: ChooseModel> Launch<M> {
         }
         let (model, model_name, offline_commands) = self.model.choose()?;
         let store_url = display_url(&env.database_url);
+        let auth: Arc<dyn Authenticator<User>> = match env.auth {
+            Some(auth) => Arc::new(auth),
+            None => Arc::new(Anonymous::new()),
+        };
         let setup = Setup {
             database_url: env.database_url.clone(),
             model,
             offline: offline_commands.is_some(),
+            addr: env.addr.clone(),
+            auth: Arc::clone(&auth),
+            routes: Arc::default(),
         };
+        // What the build step merges, read once it is done.
+        let routes = Arc::clone(&setup.routes);
         let chatkit = build(setup)
             .await
             .map_err(|err| match err.downcast_ref::<StoreError>() {
@@ -307,16 +338,14 @@ impl<M: ChooseModel> Launch<M> {
                 }
                 None => LaunchError::new(err.to_string()),
             })?;
-        let auth = env
-            .auth
-            .unwrap_or_else(|| Auth::Anonymous(Anonymous::new()));
+        let routes = std::mem::take(&mut *routes.lock().unwrap_or_else(PoisonError::into_inner));
         #[cfg(feature = "playground")]
         let http = env
             .http
             .playground_by_default(self.playground.title_or(&self.name));
         #[cfg(not(feature = "playground"))]
         let http = env.http;
-        let app = App::new(chatkit, auth).config(http);
+        let app = App::new(chatkit, auth).config(http).merge(routes);
         env.logs.init().map_err(LaunchError::invalid)?;
         let listener = TcpListener::bind(&env.addr)
             .await

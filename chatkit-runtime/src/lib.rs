@@ -44,6 +44,9 @@
 //! - `playground` (default): the browser playground, embedded in the
 //!   binary (`chatkit_runtime::playground`, `HttpConfig::playground`,
 //!   `CHATKIT_PLAYGROUND`).
+//! - `mcp`: [MCP](crate::mcp) both ways, on `rmcp`: agents use the tools of
+//!   MCP servers (`Agent::mcp_server`), and `McpService` serves tools over
+//!   streamable HTTP.
 #![warn(clippy::unwrap_used)]
 #![doc = include_str!("../docs/function_tool.md")]
 
@@ -52,6 +55,8 @@ pub mod attachments;
 mod context;
 pub mod http;
 pub mod launch;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod model;
 pub mod outbound;
 #[cfg(feature = "playground")]
@@ -66,7 +71,7 @@ pub mod tool;
 pub mod __private;
 
 pub use async_trait::async_trait;
-pub use context::{AgentContext, ClientToolCall, WorkflowHandle};
+pub use context::{AgentContext, CapturedWidget, ClientToolCall, WorkflowHandle};
 
 /// Typed ChatKit widgets and the `widget!` DSL (the `widget-dsl` crate).
 pub mod widgets {

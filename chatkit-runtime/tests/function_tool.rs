@@ -2,7 +2,8 @@
 //! panics, return types, context, and the generated definitions.
 
 use chatkit_runtime::tool::{
-    ErrorVisibility, SchemaDialect, Tool, ToolErrorKind, ToolImage, ToolOutput, check_openai_strict,
+    ErrorVisibility, SchemaDialect, Tool, ToolAnnotations, ToolErrorKind, ToolImage, ToolOutput,
+    check_openai_strict,
 };
 use chatkit_runtime::{AgentContext, function_tool};
 use schemars::JsonSchema;
@@ -114,6 +115,18 @@ mod anyhow_like {
         }
     }
     pub(crate) type Result<T> = std::result::Result<T, Error>;
+}
+
+/// List the user's tasks.
+#[function_tool(read_only, idempotent, title = "List tasks")]
+async fn list_tasks() -> Vec<String> {
+    Vec::new()
+}
+
+/// Delete a task.
+#[function_tool(destructive, read_only = false, open_world = false)]
+async fn delete_task(id: u32) -> u32 {
+    id
 }
 
 fn user() -> AgentContext<User> {
@@ -343,4 +356,37 @@ fn gemini_schema() {
 fn argument_docs_from_the_arguments_section() {
     let schema = Tool::<()>::parameters(&say_hello::tool(), SchemaDialect::OpenAi).unwrap();
     assert_eq!(schema["properties"]["name"]["description"], "Who to greet");
+}
+
+#[test]
+fn mcp_annotations_from_the_attribute() {
+    assert_eq!(
+        Tool::<()>::annotations(&list_tasks::tool()),
+        ToolAnnotations {
+            title: Some("List tasks".to_owned()),
+            read_only: Some(true),
+            destructive: None,
+            idempotent: Some(true),
+            open_world: None,
+        }
+    );
+    assert_eq!(
+        Tool::<()>::annotations(&delete_task::tool()),
+        ToolAnnotations {
+            title: None,
+            read_only: Some(false),
+            destructive: Some(true),
+            idempotent: None,
+            open_world: Some(false),
+        }
+    );
+    // No annotation key: the trait's default.
+    assert_eq!(
+        <add_task as Tool<User>>::annotations(&add_task::tool()),
+        ToolAnnotations::default()
+    );
+    assert_eq!(
+        Tool::<()>::annotations(&say_hello::tool()),
+        ToolAnnotations::default()
+    );
 }

@@ -78,6 +78,23 @@ pub use components::*;
 pub use diff::{WidgetUpdate, diff_widget};
 pub use dynamic::DynamicWidget;
 pub use strict::Issue;
+
+/// Parses JSON that must be a widget of the catalogue (a `Card`, `ListView`
+/// or `Basic` root, every node a known component with valid props), as
+/// widgets from another process must be before they reach a client.
+///
+/// ```
+/// let json = serde_json::json!({"type": "Card", "children": [{"type": "Text", "value": "Hi"}]});
+/// assert!(widget_dsl::parse_widget_strict(&json).is_ok());
+/// let issues = widget_dsl::parse_widget_strict(&serde_json::json!({"type": "Carrd"})).unwrap_err();
+/// assert_eq!(issues[0].path, "$.type");
+/// ```
+///
+/// # Errors
+/// Every problem found, each at its JSON path.
+pub fn parse_widget_strict(value: &serde_json::Value) -> Result<WidgetRoot, Vec<Issue>> {
+    strict::parse_root(value)
+}
 pub use template::{TemplateError, TemplateErrorKind, WidgetTemplate};
 pub use values::{
     AreaSeries, BarSeries, Border, BorderSide, BorderValue, Borders, CardAction, ChartDatum,

@@ -21,7 +21,7 @@ use quote::{ToTokens as _, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Ident, ItemFn, LitStr, Type};
 
-use super::parse::{CallArg, Returns, ToolFn};
+use super::parse::{Annotations, CallArg, Returns, ToolFn};
 
 fn ctx_ident() -> Ident {
     Ident::new("__chatkit_ctx", Span::mixed_site())
@@ -134,6 +134,10 @@ pub(crate) fn tool(item: &ItemFn, tool: &ToolFn, krate: &TokenStream) -> TokenSt
         }
         None => quote!(::core::option::Option::None),
     };
+    let annotations = tool
+        .annotations
+        .as_ref()
+        .map(|annotations| annotations_fn(annotations, krate));
     let schema_cache = Ident::new("__CHATKIT_SCHEMA", Span::mixed_site());
     let arguments = Ident::new("__chatkit_arguments", Span::mixed_site());
     let dialect = Ident::new("__chatkit_dialect", Span::mixed_site());
@@ -283,6 +287,8 @@ pub(crate) fn tool(item: &ItemFn, tool: &ToolFn, krate: &TokenStream) -> TokenSt
                     #visibility
                 }
 
+                #annotations
+
                 fn call<'a>(
                     &'a self,
                     #ctx: &'a #krate::AgentContext<#context_ty>,
@@ -292,6 +298,37 @@ pub(crate) fn tool(item: &ItemFn, tool: &ToolFn, krate: &TokenStream) -> TokenSt
                 }
             }
         };
+    }
+}
+
+/// `Tool::annotations`, returning the keys given; the others stay `None`.
+fn annotations_fn(annotations: &Annotations, krate: &TokenStream) -> TokenStream {
+    let some = |value: TokenStream| quote!(::core::option::Option::Some(#value));
+    let title = annotations.title.as_ref().map(|title| {
+        let title = some(quote!(::std::borrow::ToOwned::to_owned(#title)));
+        quote!(title: #title,)
+    });
+    let hints = [
+        ("read_only", annotations.read_only),
+        ("destructive", annotations.destructive),
+        ("idempotent", annotations.idempotent),
+        ("open_world", annotations.open_world),
+    ]
+    .into_iter()
+    .filter_map(|(field, value)| {
+        let value = value?;
+        let field = Ident::new(field, Span::call_site());
+        let value = some(quote!(#value));
+        Some(quote!(#field: #value,))
+    });
+    quote! {
+        fn annotations(&self) -> #krate::tool::ToolAnnotations {
+            #krate::tool::ToolAnnotations {
+                #title
+                #(#hints)*
+                ..::core::default::Default::default()
+            }
+        }
     }
 }
 

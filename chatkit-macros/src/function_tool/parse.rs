@@ -46,6 +46,15 @@ pub(crate) enum Returns {
     Value(Type),
 }
 
+/// The tool's MCP annotations as given; `None` fields are left out.
+pub(crate) struct Annotations {
+    pub(crate) title: Option<String>,
+    pub(crate) read_only: Option<bool>,
+    pub(crate) destructive: Option<bool>,
+    pub(crate) idempotent: Option<bool>,
+    pub(crate) open_world: Option<bool>,
+}
+
 pub(crate) struct ToolFn {
     /// The fn is a method or an associated fn (it takes `self` or names
     /// `Self`): it sits in an `impl` block, where the tool type cannot go.
@@ -54,6 +63,8 @@ pub(crate) struct ToolFn {
     pub(crate) description: String,
     pub(crate) strict: bool,
     pub(crate) show_errors: Option<bool>,
+    /// The MCP annotations, if any key of them is given.
+    pub(crate) annotations: Option<Annotations>,
     /// The `C` of `&AgentContext<C>`, if the fn takes a context.
     pub(crate) context: Option<Type>,
     pub(crate) params: Vec<Param>,
@@ -109,6 +120,7 @@ pub(crate) fn analyze(attr: &ToolAttr, item: &mut ItemFn, cx: &mut Ctxt) -> Tool
     }
 
     let ident_name = sig.ident.to_string().trim_start_matches("r#").to_owned();
+    let annotations = annotations(attr, &ident_name, cx);
     let name = attr.name.as_ref().map_or(ident_name, syn::LitStr::value);
     if let Some(problem) = tool_name_problem(&name) {
         let (span, help) = match &attr.name {
@@ -207,10 +219,67 @@ pub(crate) fn analyze(attr: &ToolAttr, item: &mut ItemFn, cx: &mut Ctxt) -> Tool
         description,
         strict,
         show_errors: attr.show_errors.as_ref().map(|b| b.value),
+        annotations,
         context,
         params,
         call,
         returns,
+    }
+}
+
+/// The MCP annotations of `attr`, if it gives any. An empty `title`, and a
+/// read-only tool marked destructive, are refused.
+fn annotations(attr: &ToolAttr, fn_name: &str, cx: &mut Ctxt) -> Option<Annotations> {
+    if let Some(title) = &attr.title
+        && title.value().trim().is_empty()
+    {
+        cx.error(
+            title.span(),
+            format!(
+                "the tool title is empty: MCP clients show it in place of the tool's name\n\nhelp: give a title, such as `title = \"{}\"`, or remove `title`",
+                humanize(fn_name)
+            ),
+        );
+    }
+    if let (Some(read_only), Some(destructive)) = (attr.read_only, attr.destructive)
+        && read_only.value
+        && destructive.value
+    {
+        cx.error(
+            destructive.key,
+            "a read-only tool cannot be destructive: MCP clients only read `destructiveHint` when `readOnlyHint` is false\n\nhelp: remove `destructive`, or `read_only` if the tool changes anything",
+        );
+    }
+    let hints = [
+        attr.read_only,
+        attr.destructive,
+        attr.idempotent,
+        attr.open_world,
+    ];
+    if attr.title.is_none() && hints.iter().all(Option::is_none) {
+        return None;
+    }
+    let [read_only, destructive, idempotent, open_world] = hints.map(|h| h.map(|h| h.value));
+    Some(Annotations {
+        title: attr.title.as_ref().map(syn::LitStr::value),
+        read_only,
+        destructive,
+        idempotent,
+        open_world,
+    })
+}
+
+/// `list_tasks` as `List tasks`, for an example title.
+fn humanize(fn_name: &str) -> String {
+    let words = fn_name
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "My tool".to_owned(),
     }
 }
 

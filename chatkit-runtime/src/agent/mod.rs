@@ -103,6 +103,10 @@ pub struct Agent<C = ()> {
     pub(crate) settings: ModelSettings,
     pub(crate) tools: Vec<Arc<dyn Tool<C>>>,
     pub(crate) handoffs: Vec<Handoff<C>>,
+    #[cfg(feature = "mcp")]
+    pub(crate) mcp_servers: Vec<crate::mcp::McpServer<C>>,
+    #[cfg(feature = "mcp")]
+    pub(crate) prefix_mcp_tools: bool,
 }
 
 impl<C> Clone for Agent<C> {
@@ -114,6 +118,10 @@ impl<C> Clone for Agent<C> {
             settings: self.settings.clone(),
             tools: self.tools.clone(),
             handoffs: self.handoffs.clone(),
+            #[cfg(feature = "mcp")]
+            mcp_servers: self.mcp_servers.clone(),
+            #[cfg(feature = "mcp")]
+            prefix_mcp_tools: self.prefix_mcp_tools,
         }
     }
 }
@@ -168,6 +176,10 @@ impl<C: Send + Sync + 'static> Agent<C> {
             settings: ModelSettings::default(),
             tools: Vec::new(),
             handoffs: Vec::new(),
+            #[cfg(feature = "mcp")]
+            mcp_servers: Vec::new(),
+            #[cfg(feature = "mcp")]
+            prefix_mcp_tools: false,
         }
     }
 
@@ -212,6 +224,44 @@ impl<C: Send + Sync + 'static> Agent<C> {
     pub fn shared_tool(mut self, tool: Arc<dyn Tool<C>>) -> Self {
         self.tools.push(tool);
         self
+    }
+
+    /// Offers the tools of an MCP server, listed for each turn (see
+    /// [`mcp`](crate::mcp) for names, schemas, results and faults).
+    #[cfg(feature = "mcp")]
+    #[must_use]
+    pub fn mcp_server(mut self, server: crate::mcp::McpServer<C>) -> Self {
+        self.mcp_servers.push(server);
+        self
+    }
+
+    /// Offers MCP tools as `mcp_<server>__<tool>`, so that servers offering
+    /// the same name do not collide (off by default: such a collision is
+    /// an error).
+    #[cfg(feature = "mcp")]
+    #[must_use]
+    pub fn prefix_mcp_tool_names(mut self, prefix: bool) -> Self {
+        self.prefix_mcp_tools = prefix;
+        self
+    }
+
+    /// The tools of this request: the agent's own, then its MCP servers'.
+    ///
+    /// # Errors
+    /// A required MCP server that cannot list its tools, or a name collision.
+    pub(crate) async fn tools_for(
+        &self,
+        ctx: &AgentContext<C>,
+    ) -> Result<Vec<Arc<dyn Tool<C>>>, RunError> {
+        #[cfg(feature = "mcp")]
+        {
+            crate::mcp::resolve(&self.tools, &self.mcp_servers, self.prefix_mcp_tools, ctx).await
+        }
+        #[cfg(not(feature = "mcp"))]
+        {
+            let _ = ctx;
+            Ok(self.tools.clone())
+        }
     }
 
     /// Lets the agent hand the conversation to `agent`, which the model is

@@ -84,6 +84,16 @@ pub enum RunError {
     MaxTurnsExceeded(usize),
     /// The client went away.
     Cancelled,
+    /// A required MCP server could not list its tools.
+    ToolServerUnavailable {
+        /// The server's name.
+        server: String,
+        /// Why, for the log.
+        reason: String,
+    },
+    /// The agent's tools cannot be offered as configured (two MCP servers
+    /// offering one name, say).
+    ToolConflict(String),
 }
 
 impl fmt::Display for RunError {
@@ -92,6 +102,10 @@ impl fmt::Display for RunError {
             Self::Model(err) => write!(f, "the model failed: {err}"),
             Self::MaxTurnsExceeded(max) => write!(f, "the agent did not finish within {max} turns"),
             Self::Cancelled => f.write_str("the client cancelled the response"),
+            Self::ToolServerUnavailable { server, reason } => {
+                write!(f, "the tool server `{server}` is unavailable: {reason}")
+            }
+            Self::ToolConflict(message) => write!(f, "the tools are misconfigured: {message}"),
         }
     }
 }
@@ -123,6 +137,14 @@ impl RunError {
                 true,
             ),
             RunError::Cancelled => StreamError::failed(false),
+            RunError::ToolServerUnavailable { server, .. } => StreamError::custom(
+                format!("The tool server \"{server}\" is unavailable right now. Please try again."),
+                true,
+            ),
+            RunError::ToolConflict(message) => {
+                tracing::error!("{message}");
+                StreamError::custom("The assistant's tools are misconfigured.", false)
+            }
         }
     }
 }
@@ -188,8 +210,9 @@ impl Runner {
         let mut usage = Usage::default();
         for turn in 1..=self.max_turns {
             let dialect = agent.model.schema_dialect();
+            let toolset = agent.tools_for(ctx).await?;
             let mut tools = Vec::new();
-            for tool in &agent.tools {
+            for tool in &toolset {
                 match tool.definition(dialect) {
                     Ok(definition) => tools.push(definition),
                     // A tool the provider cannot take is left out, not fatal.
@@ -229,7 +252,9 @@ impl Runner {
                     arguments: call.arguments.clone(),
                 });
             }
-            let (outputs, handoff) = self.run_tools(&agent, &response.calls, ctx).await?;
+            let (outputs, handoff) = self
+                .run_tools(&agent, &toolset, &response.calls, ctx)
+                .await?;
             history.extend(outputs);
             if let Some(client_call) = ctx.take_client_tool_call() {
                 let call_id = self.pending_client_call(client_call, ctx).await?;
@@ -313,6 +338,7 @@ impl Runner {
     async fn run_tools<C: Send + Sync + 'static>(
         &self,
         agent: &Arc<Agent<C>>,
+        toolset: &[Arc<dyn Tool<C>>],
         calls: &[Call],
         ctx: &AgentContext<C>,
     ) -> Result<(Vec<InputItem>, Option<Arc<Agent<C>>>), RunError> {
@@ -330,11 +356,10 @@ impl Runner {
                 jobs.push(Job::Done(output));
                 continue;
             }
-            match agent.tools.iter().find(|tool| tool.name() == call.name) {
+            match toolset.iter().find(|tool| tool.name() == call.name) {
                 Some(tool) => jobs.push(Job::Run(Arc::clone(tool), call.clone())),
                 None => {
-                    let available: Vec<String> = agent
-                        .tools
+                    let available: Vec<String> = toolset
                         .iter()
                         .map(|t| t.name().to_owned())
                         .chain(agent.handoffs.iter().map(Handoff::tool_name))
@@ -373,6 +398,10 @@ impl Runner {
                                 started.elapsed(),
                                 !output.is_error(),
                             );
+                        }
+                        if let Some(events) = ctx.events() {
+                            let shown = tool.error_visibility().unwrap_or(visibility);
+                            events.tool_call_done(tool.name(), &output, shown).await?;
                         }
                         if let Some(task) = task {
                             task.finish(ctx, output.is_error()).await?;
@@ -508,6 +537,10 @@ fn model_content(output: &ToolOutput, visibility: ErrorVisibility) -> Vec<Conten
         ToolOutput::Image(image) => vec![ContentPart::Image {
             url: ToolImage::as_url(image).to_owned(),
         }],
+        ToolOutput::Parts(parts) => parts
+            .iter()
+            .flat_map(|part| model_content(part, visibility))
+            .collect(),
         other => vec![ContentPart::Text {
             text: other.to_model_text(visibility),
         }],

@@ -215,6 +215,7 @@ impl RateLimit {
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub(crate) chatkit_path: String,
+    pub(crate) simple_chat_path: Option<String>,
     pub(crate) attachments_path: String,
     pub(crate) cors: Option<CorsConfig>,
     pub(crate) max_json_bytes: usize,
@@ -235,6 +236,9 @@ pub struct HttpConfig {
     playground_path: Option<String>,
 }
 
+/// Where the [simple chat endpoint](super::simple_chat) is by default.
+pub const DEFAULT_SIMPLE_CHAT_PATH: &str = "/api/chat";
+
 /// The default largest JSON body: 2 MiB.
 pub const DEFAULT_MAX_JSON_BYTES: usize = crate::server::http::DEFAULT_BODY_LIMIT;
 /// The default largest upload body (multipart framing included): 25 MiB.
@@ -244,6 +248,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             chatkit_path: "/chatkit".to_owned(),
+            simple_chat_path: Some(DEFAULT_SIMPLE_CHAT_PATH.to_owned()),
             attachments_path: "/chatkit/attachments".to_owned(),
             cors: None,
             max_json_bytes: DEFAULT_MAX_JSON_BYTES,
@@ -280,6 +285,7 @@ impl HttpConfig {
     /// | `CHATKIT_KEEP_ALIVE` | `15s` | SSE comment after this much silence; `0` is off |
     /// | `CHATKIT_SHUTDOWN_GRACE` | `10s` | time in-flight responses get on SIGTERM |
     /// | `CHATKIT_METRICS` | `true` | serve `GET /metrics` |
+    /// | `CHATKIT_SIMPLE_CHAT_PATH` | `/api/chat` | the [simple chat endpoint](super::simple_chat); empty or `off` is off |
     /// | `CHATKIT_PLAYGROUND` | `false` | serve the [playground](crate::playground) (feature `playground`) |
     /// | `CHATKIT_PLAYGROUND_PATH` | `/` | where the playground's page is |
     ///
@@ -345,6 +351,9 @@ impl HttpConfig {
         if let Some(metrics) = parse_var(lookup, "CHATKIT_METRICS", parse_bool)? {
             config.metrics = metrics;
         }
+        if let Some(path) = lookup("CHATKIT_SIMPLE_CHAT_PATH") {
+            config.simple_chat_path = parse_simple_chat_path(&path, &config.chatkit_path)?;
+        }
         config.read_playground(lookup)?;
         Ok(config)
     }
@@ -383,6 +392,21 @@ impl HttpConfig {
     #[must_use]
     pub fn chatkit_path(mut self, path: impl Into<String>) -> Self {
         self.chatkit_path = path.into();
+        self
+    }
+
+    /// Where the [simple chat endpoint](super::simple_chat) is (`/api/chat`
+    /// by default), or `None` not to serve it. It must differ from
+    /// [`chatkit_path`](Self::chatkit_path).
+    ///
+    /// ```
+    /// use chatkit_runtime::http::HttpConfig;
+    /// let moved = HttpConfig::default().simple_chat(Some("/v1/chat"));
+    /// let off = HttpConfig::default().simple_chat(None);
+    /// ```
+    #[must_use]
+    pub fn simple_chat(mut self, path: Option<&str>) -> Self {
+        self.simple_chat_path = path.map(str::to_owned);
         self
     }
 
@@ -499,6 +523,30 @@ impl HttpConfig {
     }
 }
 
+/// `CHATKIT_SIMPLE_CHAT_PATH`: a path, or empty (or `off`) for none.
+fn parse_simple_chat_path(value: &str, chatkit_path: &str) -> Result<Option<String>, ConfigError> {
+    const VAR: &str = "CHATKIT_SIMPLE_CHAT_PATH";
+    let path = value.trim();
+    if path.is_empty() || path.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
+        return Err(ConfigError::invalid(
+            VAR,
+            value,
+            "expected a path such as /api/chat, or an empty value to turn it off",
+        ));
+    }
+    if path == chatkit_path {
+        return Err(ConfigError::invalid(
+            VAR,
+            value,
+            "must differ from the ChatKit endpoint's path",
+        ));
+    }
+    Ok(Some(path.to_owned()))
+}
+
 pub(crate) fn non_empty(lookup: Lookup<'_>, var: &str) -> Option<String> {
     lookup(var).filter(|value| !value.trim().is_empty())
 }
@@ -596,6 +644,27 @@ mod tests {
         assert_eq!(config.max_streams_per_user, Some(4));
         assert_eq!(config.keep_alive, Some(Duration::from_secs(15)));
         assert!(config.metrics);
+        assert_eq!(config.simple_chat_path.as_deref(), Some("/api/chat"));
+    }
+
+    #[test]
+    fn the_simple_chat_path_moves_or_turns_off() {
+        let path = |value: &str| config(&[("CHATKIT_SIMPLE_CHAT_PATH", value)]);
+        assert_eq!(
+            path("/v1/chat").unwrap().simple_chat_path.as_deref(),
+            Some("/v1/chat")
+        );
+        assert_eq!(path("").unwrap().simple_chat_path, None);
+        assert_eq!(path("  ").unwrap().simple_chat_path, None);
+        assert_eq!(path("OFF").unwrap().simple_chat_path, None);
+        for bad in ["api/chat", "/chatkit", "/a?b"] {
+            let error = path(bad).unwrap_err();
+            assert_eq!(error.var(), "CHATKIT_SIMPLE_CHAT_PATH", "{bad}");
+        }
+        let off = HttpConfig::default().simple_chat(None);
+        assert_eq!(off.simple_chat_path, None);
+        let moved = HttpConfig::default().simple_chat(Some("/chat"));
+        assert_eq!(moved.simple_chat_path.as_deref(), Some("/chat"));
     }
 
     #[test]

@@ -26,6 +26,9 @@
 //! The router serves:
 //!
 //! - `POST /chatkit`: the ChatKit endpoint, for the authenticated user;
+//! - `POST /api/chat`: the [simple chat endpoint](simple_chat), an SSE
+//!   chat protocol for clients other than ChatKit JS, over the same server,
+//!   store and limits ([`HttpConfig::simple_chat`]);
 //! - `/chatkit/attachments/...`: uploads and downloads, when the
 //!   [`ChatKit`] has an attachment store;
 //! - `GET /health`: `200 {"status":"ok"}` while the process runs;
@@ -44,6 +47,7 @@ mod limits;
 mod logging;
 mod metrics;
 mod server_env;
+pub mod simple_chat;
 mod stream;
 
 use std::borrow::Cow;
@@ -72,7 +76,7 @@ pub use auth::{
 };
 pub use config::{
     ConfigError, CorsConfig, CorsOrigins, DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
-    HttpConfig, Lookup, RateLimit,
+    DEFAULT_SIMPLE_CHAT_PATH, HttpConfig, Lookup, RateLimit,
 };
 pub use jsonwebtoken::Algorithm;
 pub use jwt::{JwtAuthenticator, JwtConfig, MIN_SECRET_LEN};
@@ -82,7 +86,7 @@ pub use server_env::{DEFAULT_ADDR, ServerEnv};
 pub use stream::KEEP_ALIVE as KEEP_ALIVE_COMMENT;
 
 use limits::{Refusal, StreamLimits};
-use stream::{ManagedStream, StreamSettings};
+use stream::{ChatKitFrames, Encoder, ManagedStream, StreamSettings};
 
 use crate::protocol::REQUEST_TYPES;
 use crate::server::{ChatKit, ChatKitServer, ProcessResult, ServerError};
@@ -113,6 +117,8 @@ pub struct App<S, C> {
     auth: Arc<dyn Authenticator<C>>,
     config: HttpConfig,
     metrics: Metrics,
+    /// Routes of the app's own, served next to ChatKit's.
+    extra: Router,
 }
 
 impl<S> App<S, User>
@@ -149,7 +155,16 @@ where
             auth: Arc::new(auth),
             config: HttpConfig::default(),
             metrics: Metrics::new(),
+            extra: Router::new(),
         }
+    }
+
+    /// Serves `router`'s routes too (an `McpService` at `/api/mcp`, say),
+    /// behind the same CORS settings; they do their own authentication.
+    #[must_use]
+    pub fn merge(mut self, router: Router) -> Self {
+        self.extra = std::mem::take(&mut self.extra).merge(router);
+        self
     }
 
     /// Replaces the settings.
@@ -206,8 +221,12 @@ where
             metrics: self.metrics.clone(),
             config: self.config.clone(),
         });
-        let mut router = Router::new()
-            .route(&self.config.chatkit_path, post(chatkit_endpoint::<S, C>))
+        let mut router =
+            Router::new().route(&self.config.chatkit_path, post(chatkit_endpoint::<S, C>));
+        if let Some(path) = &self.config.simple_chat_path {
+            router = router.route(path, post(simple_chat::endpoint::<S, C>));
+        }
+        let mut router = router
             .route("/health", get(health))
             .route("/ready", get(ready::<S, C>));
         if self.config.metrics {
@@ -239,6 +258,7 @@ where
                 self.chatkit.attachments.is_some(),
             ));
         }
+        router = router.merge(self.extra.clone());
         if let Some(cors) = &self.config.cors {
             router = router.layer(cors_layer(cors, self.auth.request_headers()));
         }
@@ -250,6 +270,7 @@ where
         tracing::info!(
             auth = %self.auth.describe(),
             cors = ?config.cors.as_ref().map(|cors| cors.allowed_origins()),
+            simple_chat = ?config.simple_chat_path,
             max_json_bytes = config.max_json_bytes,
             max_upload_bytes = config.max_upload_bytes,
             streams_per_minute = ?config.stream_rate.map(|rate| rate.rate()),
@@ -392,9 +413,12 @@ struct Shared<S, C> {
 
 /// The request type and thread id of a body, read without parsing the rest.
 struct Peek {
+    /// The request type, for logs and metrics.
     kind: &'static str,
     thread_id: Option<String>,
     streaming: bool,
+    /// Whether it creates a thread, whose id the stream's first event has.
+    creates_thread: bool,
 }
 
 fn peek(body: &[u8]) -> Peek {
@@ -436,6 +460,7 @@ fn peek(body: &[u8]) -> Peek {
         kind,
         thread_id,
         streaming,
+        creates_thread: kind == "threads.create",
     }
 }
 
@@ -448,17 +473,38 @@ where
     C: ScopedContext + 'static,
 {
     let started = Instant::now();
-    let metrics = &shared.metrics;
     let (parts, body) = request.into_parts();
     let ctx = match shared.auth.authenticate(&parts).await {
         Ok(ctx) => ctx,
-        Err(error) => {
-            tracing::debug!(reason = error.reason(), "request not authenticated");
-            metrics.record_rejected("unauthorized");
-            metrics.record_request("unknown", 401);
-            return error.into_response();
-        }
+        Err(error) => return unauthorized(&shared.metrics, error),
     };
+    let body = match read_json_body(&shared, &parts, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let peek = peek(&body);
+    answer(&shared, ctx, peek, started, ChatKitFrames, |ctx| {
+        shared.chatkit.process(&body, ctx)
+    })
+    .await
+}
+
+/// The `401` for a request that is not authenticated, counted.
+fn unauthorized(metrics: &Metrics, error: AuthError) -> Response {
+    tracing::debug!(reason = error.reason(), "request not authenticated");
+    metrics.record_rejected("unauthorized");
+    metrics.record_request("unknown", 401);
+    error.into_response()
+}
+
+/// A JSON request's body, read up to [`HttpConfig::max_json_bytes`]; past
+/// it (declared or not), the `413` to answer, counted.
+async fn read_json_body<S, C>(
+    shared: &Shared<S, C>,
+    parts: &Parts,
+    body: Body,
+) -> Result<bytes::Bytes, Response> {
+    let metrics = &shared.metrics;
     let limit = shared.config.max_json_bytes;
     let too_large = || {
         metrics.record_rejected("payload_too_large");
@@ -469,13 +515,33 @@ where
             &format!("The request body is larger than {limit} bytes."),
         )
     };
-    if content_length(&parts).is_some_and(|length| length > limit as u64) {
-        return too_large();
+    if content_length(parts).is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
     }
-    let Ok(body) = axum::body::to_bytes(body, limit).await else {
-        return too_large();
-    };
-    let peek = peek(&body);
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+/// Answers an authenticated request described by `peek`: in its span,
+/// past the per-user stream limits (for a streamed one), `process` runs
+/// it; its JSON, its stream (written by `encoder`, with keep-alive and the
+/// idle timeout) or its error is the answer, counted and logged.
+async fn answer<S, C, E, F>(
+    shared: &Shared<S, C>,
+    ctx: C,
+    peek: Peek,
+    started: Instant,
+    encoder: E,
+    process: impl FnOnce(C) -> F,
+) -> Response
+where
+    S: ChatKitServer<C>,
+    C: ScopedContext + 'static,
+    E: Encoder,
+    F: Future<Output = Result<ProcessResult, ServerError>>,
+{
+    let metrics = &shared.metrics;
     let span = tracing::info_span!(
         "chatkit_request",
         request_type = peek.kind,
@@ -496,11 +562,7 @@ where
     } else {
         None
     };
-    let result = shared
-        .chatkit
-        .process(&body, ctx)
-        .instrument(span.clone())
-        .await;
+    let result = process(ctx).instrument(span.clone()).await;
     let _entered = span.enter();
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {
@@ -525,8 +587,9 @@ where
                     metrics: metrics.clone(),
                     span,
                     permit,
-                    want_thread_id: peek.kind == "threads.create",
+                    want_thread_id: peek.creates_thread,
                 },
+                encoder,
             );
             let mut response = Response::new(Body::from_stream(stream));
             let headers = response.headers_mut();
@@ -535,12 +598,15 @@ where
             headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
             response
         }
-        Err(error) => {
-            metrics.record_request(peek.kind, error.status());
-            log_error(&error, elapsed_ms);
-            error.into_response()
-        }
+        Err(error) => refuse(metrics, peek.kind, error, elapsed_ms),
     }
+}
+
+/// The answer to a request that failed before streaming, counted and logged.
+fn refuse(metrics: &Metrics, kind: &'static str, error: ServerError, elapsed_ms: u64) -> Response {
+    metrics.record_request(kind, error.status());
+    log_error(&error, elapsed_ms);
+    error.into_response()
 }
 
 fn log_error(error: &ServerError, elapsed_ms: u64) {

@@ -1,6 +1,8 @@
 //! A streamed response on its way to the client: SSE keep-alive comments
 //! in its silences, an idle timeout, and its bookkeeping (metrics, the
-//! user's stream permit, the log line when it ends).
+//! user's stream permit, the log line when it ends). An [`Encoder`] says
+//! what the client reads: the ChatKit frames as they are, or the chunks of
+//! the [simple chat protocol](super::simple_chat).
 
 use std::convert::Infallible;
 use std::future::Future as _;
@@ -15,7 +17,7 @@ use tracing::Span;
 
 use super::limits::StreamPermit;
 use super::metrics::Metrics;
-use crate::server::{EventStream, StreamError};
+use crate::server::{EventStream, Frame, StreamError, ToolCallDone};
 
 /// The SSE comment sent in a stream's silences: clients ignore it,
 /// proxies see traffic.
@@ -68,12 +70,44 @@ impl Drop for Finish {
     }
 }
 
-pub(crate) struct ManagedStream {
+/// What the client reads of a response.
+pub(crate) trait Encoder: Send + Unpin + 'static {
+    /// What to write for an event, given as its ChatKit SSE frame
+    /// (`data: <json>\n\n`), if anything.
+    fn event(&mut self, frame: Bytes) -> Option<Bytes>;
+
+    /// What to write for a finished tool call, if anything.
+    fn tool_call(&mut self, call: ToolCallDone) -> Option<Bytes>;
+
+    /// What to write after the last event, when the response ended by
+    /// itself (not for an idle timeout or a client that went away).
+    fn end(&mut self) -> Option<Bytes>;
+}
+
+/// The ChatKit protocol: every event frame as it is, nothing else.
+pub(crate) struct ChatKitFrames;
+
+impl Encoder for ChatKitFrames {
+    fn event(&mut self, frame: Bytes) -> Option<Bytes> {
+        Some(frame)
+    }
+
+    fn tool_call(&mut self, _call: ToolCallDone) -> Option<Bytes> {
+        None
+    }
+
+    fn end(&mut self) -> Option<Bytes> {
+        None
+    }
+}
+
+pub(crate) struct ManagedStream<E> {
     inner: Option<EventStream>,
     keep_alive: Option<Timer>,
     idle: Option<Timer>,
     /// Whether the thread id is still to be read from `thread.created`.
     want_thread_id: bool,
+    encoder: E,
     finish: Finish,
 }
 
@@ -86,14 +120,16 @@ pub(crate) struct StreamSettings {
     pub(crate) want_thread_id: bool,
 }
 
-impl ManagedStream {
-    pub(crate) fn new(inner: EventStream, settings: StreamSettings) -> Self {
+impl<E: Encoder> ManagedStream<E> {
+    /// `inner`, as `encoder` writes it.
+    pub(crate) fn new(inner: EventStream, settings: StreamSettings, encoder: E) -> Self {
         settings.metrics.stream_started();
         Self {
             inner: Some(inner),
             keep_alive: settings.keep_alive.map(Timer::new),
             idle: settings.idle_timeout.map(Timer::new),
             want_thread_id: settings.want_thread_id,
+            encoder,
             finish: Finish {
                 metrics: settings.metrics,
                 started: Instant::now(),
@@ -121,34 +157,41 @@ impl ManagedStream {
     }
 }
 
-impl Stream for ManagedStream {
+impl<E: Encoder> Stream for ManagedStream<E> {
     type Item = Result<Bytes, Infallible>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let Some(inner) = this.inner.as_mut() else {
-            return Poll::Ready(None);
-        };
-        match Pin::new(inner).poll_next(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                this.finish.events += 1;
-                if this.want_thread_id {
-                    this.note_thread(&frame);
+        loop {
+            let Some(inner) = this.inner.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let written = match inner.poll_frame(cx) {
+                Poll::Ready(Some(Frame::Event(frame))) => {
+                    this.finish.events += 1;
+                    if this.want_thread_id {
+                        this.note_thread(&frame);
+                    }
+                    this.encoder.event(frame)
                 }
-                if let Some(timer) = &mut this.idle {
-                    timer.restart();
+                Poll::Ready(Some(Frame::ToolCall(call))) => this.encoder.tool_call(*call),
+                Poll::Ready(None) => {
+                    this.inner = None;
+                    this.finish.outcome = "completed";
+                    return Poll::Ready(this.encoder.end().map(Ok));
                 }
+                Poll::Pending => break,
+            };
+            // The response is alive, whatever the client reads of it.
+            if let Some(timer) = &mut this.idle {
+                timer.restart();
+            }
+            if let Some(bytes) = written {
                 if let Some(timer) = &mut this.keep_alive {
                     timer.restart();
                 }
-                return Poll::Ready(Some(Ok(frame)));
+                return Poll::Ready(Some(Ok(bytes)));
             }
-            Poll::Ready(None) => {
-                this.inner = None;
-                this.finish.outcome = "completed";
-                return Poll::Ready(None);
-            }
-            Poll::Pending => {}
         }
         if let Some(timer) = &mut this.idle
             && timer.poll_expired(cx)
@@ -168,7 +211,7 @@ impl Stream for ManagedStream {
             let mut frame = b"data: ".to_vec();
             if serde_json::to_writer(&mut frame, &event).is_ok() {
                 frame.extend_from_slice(b"\n\n");
-                return Poll::Ready(Some(Ok(Bytes::from(frame))));
+                return Poll::Ready(this.encoder.event(Bytes::from(frame)).map(Ok));
             }
             return Poll::Ready(None);
         }

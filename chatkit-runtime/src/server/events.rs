@@ -11,6 +11,7 @@ use crate::protocol::{
     ThreadMetadata, ThreadStreamEvent, WidgetItem,
 };
 use crate::store::IdKind;
+use crate::tool::{ErrorVisibility, ToolOutput};
 
 /// The client went away: the response was cancelled. `respond` should stop;
 /// `?` turns this into a [`StreamError`](super::StreamError) that is never sent.
@@ -37,12 +38,36 @@ pub struct EventSender {
     // Boxed: a channel allocates its slots in blocks of 32, and an
     // `Envelope` is over a kilobyte; unboxed, every open stream would hold
     // ~38 KB of slots.
-    tx: mpsc::Sender<Box<Envelope>>,
+    tx: mpsc::Sender<Box<Outgoing>>,
     thread: ThreadHandle,
     /// The thread version last attached to an event.
     sent_version: Arc<AtomicU64>,
     thread_id: Arc<str>,
     ids: IdGenerator,
+    /// Whether [`tool_call_done`](Self::tool_call_done) reports anything:
+    /// only for the adapters of other protocols that ask for it.
+    tool_calls: bool,
+}
+
+/// What goes down a response's event channel to its pipeline.
+// Always boxed in the channel: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Outgoing {
+    /// An event of the response.
+    Event(Envelope),
+    /// An internal notice for an adapter (see [`EventSender::tool_call_done`]):
+    /// never stored, never serialized, never sent to a ChatKit client.
+    ToolCall(ToolCallDone),
+}
+
+/// A tool call that finished, as the model sees it: for adapters of other
+/// protocols (the simple chat endpoint), never for ChatKit clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ToolCallDone {
+    /// The tool's name.
+    pub(crate) name: String,
+    /// The tool's output as the model receives it (errors redacted as for the model).
+    pub(crate) output: String,
 }
 
 /// An event, with the thread if it changed since the previous event: the
@@ -74,10 +99,12 @@ impl std::fmt::Debug for EventSender {
 }
 
 impl EventSender {
+    /// A sender into `tx`; `tool_calls` turns on [`tool_call_done`](Self::tool_call_done).
     pub(crate) fn new(
-        tx: mpsc::Sender<Box<Envelope>>,
+        tx: mpsc::Sender<Box<Outgoing>>,
         thread: ThreadHandle,
         ids: IdGenerator,
+        tool_calls: bool,
     ) -> Self {
         let thread_id = thread.id();
         Self {
@@ -86,6 +113,7 @@ impl EventSender {
             sent_version: Arc::new(AtomicU64::new(0)),
             thread_id: thread_id.into(),
             ids,
+            tool_calls,
         }
     }
 
@@ -102,11 +130,38 @@ impl EventSender {
         let thread = (self.sent_version.fetch_max(version, Ordering::AcqRel) < version)
             .then(|| (version, self.thread.get()));
         self.tx
-            .send(Box::new(Envelope {
+            .send(Box::new(Outgoing::Event(Envelope {
                 event,
                 thread,
                 delivery,
-            }))
+            })))
+            .await
+            .map_err(|_| Cancelled)
+    }
+
+    /// Reports a finished tool call (its name, and its output as the model
+    /// sees it) to the adapter that started the response, in order with the
+    /// events: the simple chat endpoint turns it into a `tool_call` chunk.
+    /// Nothing is stored or sent to ChatKit clients; for their responses
+    /// this does nothing.
+    ///
+    /// # Errors
+    /// [`Cancelled`] once the client is gone.
+    pub(crate) async fn tool_call_done(
+        &self,
+        name: &str,
+        output: &ToolOutput,
+        visibility: ErrorVisibility,
+    ) -> Result<(), Cancelled> {
+        if !self.tool_calls {
+            return Ok(());
+        }
+        let call = ToolCallDone {
+            name: name.to_owned(),
+            output: output.to_model_text(visibility),
+        };
+        self.tx
+            .send(Box::new(Outgoing::ToolCall(call)))
             .await
             .map_err(|_| Cancelled)
     }

@@ -15,8 +15,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 pub use error::{ServerError, StreamError};
+pub(crate) use events::ToolCallDone;
 pub use events::{Cancelled, EventSender, ThreadHandle};
 pub use process::{EventStream, ProcessResult};
+pub(crate) use process::{Frame, HistoryMessage};
 
 use crate::attachments::AttachmentStore;
 use crate::protocol::{
@@ -199,6 +201,10 @@ pub struct ChatKit<S, C> {
     pub(crate) attachments: Option<Arc<dyn AttachmentStore<C>>>,
     /// The streamed responses running, shared by every clone.
     pub(crate) responses: Arc<shutdown::Responses>,
+    /// Whether streams pass finished tool calls on ([`Frame::ToolCall`]):
+    /// only in the copy an adapter of another protocol uses
+    /// ([`reporting_tool_calls`](Self::reporting_tool_calls)), never for ChatKit clients.
+    pub(crate) tool_calls: bool,
 }
 
 impl<S, C> Clone for ChatKit<S, C> {
@@ -208,6 +214,18 @@ impl<S, C> Clone for ChatKit<S, C> {
             store: Arc::clone(&self.store),
             attachments: self.attachments.clone(),
             responses: Arc::clone(&self.responses),
+            tool_calls: self.tool_calls,
+        }
+    }
+}
+
+impl<S, C> ChatKit<S, C> {
+    /// The same service (server, stores, running responses), whose streams
+    /// also carry [`Frame::ToolCall`] notices: for the simple chat endpoint.
+    pub(crate) fn reporting_tool_calls(&self) -> Self {
+        Self {
+            tool_calls: true,
+            ..self.clone()
         }
     }
 }
@@ -229,6 +247,7 @@ where
             store,
             attachments: None,
             responses: Arc::default(),
+            tool_calls: false,
         }
     }
 

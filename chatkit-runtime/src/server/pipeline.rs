@@ -11,7 +11,8 @@ use futures::FutureExt as _;
 use serde_json::Map;
 use tokio::sync::mpsc;
 
-use super::events::{Delivery, Envelope, EventSender, ThreadHandle};
+use super::events::{Delivery, Envelope, EventSender, Outgoing, ThreadHandle, ToolCallDone};
+use super::process::Frame;
 use super::shutdown::Phase;
 use super::widget_state::apply_widget_update;
 use super::{ChatKit, ChatKitServer, StreamError};
@@ -37,24 +38,39 @@ pub(crate) enum Run {
     },
 }
 
-/// The client's side of the stream: SSE frames, one per event.
+/// The client's side of the stream: SSE frames, one per event (and the
+/// internal notices an adapter asked for).
 pub(crate) struct Output {
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Frame>,
+    /// Whether finished tool calls are passed on as [`Frame::ToolCall`]
+    /// (for an adapter of another protocol; ChatKit responses never ask).
+    tool_calls: bool,
 }
 
 impl Output {
-    pub(crate) fn new(tx: mpsc::Sender<Bytes>) -> Self {
-        Self { tx }
+    pub(crate) fn new(tx: mpsc::Sender<Frame>, tool_calls: bool) -> Self {
+        Self { tx, tool_calls }
     }
 
     /// Sends an event; `Err` when the client is gone.
     async fn send(&self, event: &ThreadStreamEvent) -> Result<(), ()> {
-        self.tx.send(sse_frame(event)).await.map_err(|_| ())
+        self.tx
+            .send(Frame::Event(sse_frame(event)))
+            .await
+            .map_err(|_| ())
     }
 
     /// Sends an event if the client has room for it now.
     fn try_send(&self, event: &ThreadStreamEvent) {
-        let _ = self.tx.try_send(sse_frame(event));
+        let _ = self.tx.try_send(Frame::Event(sse_frame(event)));
+    }
+
+    /// Passes a finished tool call on to the adapter; `Err` when the client is gone.
+    async fn tool_call(&self, call: ToolCallDone) -> Result<(), ()> {
+        self.tx
+            .send(Frame::ToolCall(Box::new(call)))
+            .await
+            .map_err(|_| ())
     }
 }
 
@@ -412,7 +428,7 @@ pub(crate) async fn drive<S, C>(
         let thread = thread.clone();
         Arc::new(move |kind| store.generate_item_id(kind, &thread, &ctx))
     };
-    let sender = EventSender::new(tx, handle.clone(), ids);
+    let sender = EventSender::new(tx, handle.clone(), ids, output.tool_calls);
     let server = Arc::clone(&kit.server);
     let run_ctx = Arc::clone(&ctx);
     let run_handle = handle.clone();
@@ -454,10 +470,15 @@ pub(crate) async fn drive<S, C>(
             biased;
             () = output.tx.closed() => break Some(Failure::Disconnected),
             () = cancelling(&mut shutdown) => break Some(Failure::Shutdown),
-            event = rx.recv() => match event {
-                Some(event) => {
-                    if let Err(failure) = response.handle(*event).await {
+            message = rx.recv() => match message.map(|message| *message) {
+                Some(Outgoing::Event(envelope)) => {
+                    if let Err(failure) = response.handle(envelope).await {
                         break Some(failure);
+                    }
+                }
+                Some(Outgoing::ToolCall(call)) => {
+                    if output.tool_call(call).await.is_err() {
+                        break Some(Failure::Disconnected);
                     }
                 }
                 None => break None,

@@ -17,14 +17,15 @@ use futures::Stream;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use super::events::ToolCallDone;
 use super::pipeline::{self, Output, Run, client_thread};
 use super::{AudioInput, ChatKit, ChatKitServer, ServerError};
 use crate::protocol::{
-    Attachment, ChatKitRequest, ClientToolCallStatus, ItemBase, ItemsFeedbackParams,
-    ItemsListParams, ListParams, Order, Page, StructuredInput, StructuredInputAnswer,
-    StructuredInputItem, StructuredInputStatus, StructuredInputSubmission,
-    SyncCustomActionResponse, Thread, ThreadItem, ThreadMetadata, ThreadStreamEvent,
-    UserMessageInput, UserMessageItem, WidgetItem,
+    AssistantMessageContent, AssistantMessageItem, Attachment, ChatKitRequest,
+    ClientToolCallStatus, ItemBase, ItemsFeedbackParams, ItemsListParams, ListParams, Order, Page,
+    StructuredInput, StructuredInputAnswer, StructuredInputItem, StructuredInputStatus,
+    StructuredInputSubmission, SyncCustomActionResponse, Thread, ThreadItem, ThreadMetadata,
+    ThreadStreamEvent, UserMessageInput, UserMessageItem, WidgetItem,
 };
 use crate::store::{DEFAULT_PAGE_SIZE, IdKind, ThreadLease};
 
@@ -43,15 +44,51 @@ pub enum ProcessResult {
 /// away) cancels it, and the partial answer is stored.
 #[derive(Debug)]
 pub struct EventStream {
-    rx: mpsc::Receiver<Bytes>,
+    rx: mpsc::Receiver<Frame>,
 }
 
+/// What a response's pipeline hands to its writer.
+#[derive(Debug)]
+pub(crate) enum Frame {
+    /// An event, as the SSE frame a ChatKit client receives.
+    Event(Bytes),
+    /// A finished tool call, for an adapter that asked for them
+    /// ([`ChatKit::reporting_tool_calls`]); never written to a ChatKit client.
+    /// Boxed, to keep the frames of every stream's channel small.
+    ToolCall(Box<ToolCallDone>),
+}
+
+impl EventStream {
+    /// The next frame, internal notices included.
+    pub(crate) fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
+        self.rx.poll_recv(cx)
+    }
+}
+
+/// The SSE frames only: internal notices are left out.
 impl Stream for EventStream {
     type Item = Result<Bytes, Infallible>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx).map(|frame| frame.map(Ok))
+        loop {
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(Frame::Event(frame))) => return Poll::Ready(Some(Ok(frame))),
+                Poll::Ready(Some(Frame::ToolCall(_))) => {}
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
+}
+
+/// A message of the conversation before a thread's first one, which an
+/// adapter of another protocol imports (see [`ChatKit::process_request`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HistoryMessage {
+    /// Stored as a user message.
+    User(String),
+    /// Stored as an assistant message.
+    Assistant(String),
 }
 
 /// How many SSE frames may wait for a slow client.
@@ -83,6 +120,19 @@ where
     /// attachments (404), missing features (501), an unreachable store (503).
     pub async fn process(&self, body: &[u8], ctx: C) -> Result<ProcessResult, ServerError> {
         let (request, _metadata) = ChatKitRequest::parse(body)?;
+        self.process_request(request, ctx, Vec::new()).await
+    }
+
+    /// [`process`](Self::process) for a parsed request, as adapters of
+    /// other protocols send it. `history` is for `threads.create` only
+    /// (ignored otherwise): messages stored in order before the first user
+    /// message, so that the model reads them as the conversation so far.
+    pub(crate) async fn process_request(
+        &self,
+        request: ChatKitRequest,
+        ctx: C,
+        history: Vec<HistoryMessage>,
+    ) -> Result<ProcessResult, ServerError> {
         let ctx = Arc::new(ctx);
         let store = &self.store;
         match request {
@@ -91,10 +141,12 @@ where
                 let thread = ThreadMetadata::new(store.generate_thread_id(&ctx));
                 let lease = self.lock(&thread.id, &ctx).await?;
                 store.save_thread(&thread, &ctx).await?;
-                let message = match self
-                    .add_user_message(&thread, params.input, attachments, &ctx)
-                    .await
-                {
+                let stored = async {
+                    self.import_history(&thread, history, &ctx).await?;
+                    self.add_user_message(&thread, params.input, attachments, &ctx)
+                        .await
+                };
+                let message = match stored.await {
                     Ok(message) => message,
                     Err(error) => {
                         // Never leave a thread without its first message.
@@ -340,7 +392,8 @@ where
         let running = self.responses.start();
         // In the request's span, so that what `respond` logs is attributed to it.
         let task = async move {
-            pipeline::drive(kit, thread, prelude, run, ctx, Output::new(tx), first).await;
+            let output = Output::new(tx, kit.tool_calls);
+            pipeline::drive(kit, thread, prelude, run, ctx, output, first).await;
             // Held until the response, and its cancellation handling, are over.
             drop(lease);
             drop(running);
@@ -360,6 +413,35 @@ where
             attachments.push(self.store.load_attachment(id, ctx).await?);
         }
         Ok(attachments)
+    }
+
+    /// Stores the messages of a conversation imported with its first one.
+    async fn import_history(
+        &self,
+        thread: &ThreadMetadata,
+        history: Vec<HistoryMessage>,
+        ctx: &C,
+    ) -> Result<(), ServerError> {
+        for message in history {
+            match message {
+                HistoryMessage::User(text) => {
+                    let input = UserMessageInput::text(text);
+                    self.add_user_message(thread, input, Vec::new(), ctx)
+                        .await?;
+                }
+                HistoryMessage::Assistant(text) => {
+                    let item = ThreadItem::AssistantMessage(AssistantMessageItem {
+                        base: ItemBase::new(
+                            self.store.generate_item_id(IdKind::Message, thread, ctx),
+                            thread.id.clone(),
+                        ),
+                        content: vec![AssistantMessageContent::text(text)],
+                    });
+                    self.store.add_thread_item(&thread.id, &item, ctx).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Stores a user message, with its attachments stamped with the thread.

@@ -2,6 +2,7 @@
 //! implements for an `async fn`, what a call returns, and parameter schemas
 //! per provider.
 
+mod annotations;
 mod output;
 pub mod schema;
 
@@ -11,6 +12,7 @@ use std::pin::Pin;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use annotations::ToolAnnotations;
 pub use output::{
     ErrorVisibility, IntoToolOutput, REDACTED_TOOL_ERROR, ToolError, ToolErrorKind, ToolImage,
     ToolOutput,
@@ -50,6 +52,12 @@ pub trait Tool<C = ()>: Send + Sync + 'static {
     /// leaves it to the agent.
     fn error_visibility(&self) -> Option<ErrorVisibility> {
         None
+    }
+
+    /// Hints about the tool's behaviour for MCP clients, served as its
+    /// `annotations`; none by default.
+    fn annotations(&self) -> ToolAnnotations {
+        ToolAnnotations::default()
     }
 
     /// Runs the tool on the model's `arguments` (a JSON object, as text).

@@ -22,6 +22,9 @@ pub enum ToolOutput {
     Image(ToolImage),
     /// The call failed; the model sees a message and can try again.
     Error(ToolError),
+    /// Several outputs, in order (such as an MCP result of several content
+    /// blocks): the model receives one part for each.
+    Parts(Vec<ToolOutput>),
 }
 
 impl ToolOutput {
@@ -63,6 +66,11 @@ impl ToolOutput {
             Self::Json(value) => value.to_string(),
             Self::Image(image) => format!("[image: {}]", image.describe()),
             Self::Error(error) => error.model_message(visibility),
+            Self::Parts(parts) => parts
+                .iter()
+                .map(|part| part.to_model_text(visibility))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
         }
     }
 }
@@ -111,6 +119,9 @@ pub enum ToolErrorKind {
     Failed,
     /// The tool panicked.
     Panicked,
+    /// A tool elsewhere (on an MCP server) reported the failure in words
+    /// it chose for the model: shown as is.
+    Reported,
 }
 
 /// A failed tool call. [`message`](Self::message) holds the full detail, for
@@ -147,7 +158,7 @@ impl ToolError {
     /// the model's own mistake and say how to fix it.
     pub fn model_message(&self, visibility: ErrorVisibility) -> String {
         match (self.kind, visibility) {
-            (ToolErrorKind::InvalidArguments, _) => self.message.clone(),
+            (ToolErrorKind::InvalidArguments | ToolErrorKind::Reported, _) => self.message.clone(),
             (_, ErrorVisibility::Redacted) => REDACTED_TOOL_ERROR.to_owned(),
             (ToolErrorKind::Panicked, ErrorVisibility::Shown) => {
                 format!(

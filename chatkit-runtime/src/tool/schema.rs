@@ -34,7 +34,7 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
-    fn new(path: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(path: &str, message: impl Into<String>) -> Self {
         Self {
             path: if path.is_empty() {
                 "$".to_owned()

@@ -137,6 +137,9 @@ const CONFIGURATION: &[&str] = &[
     "RUST_LOG",
     "CHATKIT_PLAYGROUND",
     "CHATKIT_PLAYGROUND_PATH",
+    "CHATKIT_SIMPLE_CHAT_PATH",
+    "TODO_MCP_URL",
+    "TODO_MCP_KEY",
 ];
 
 /// The example binary at `path` (`env!("CARGO_BIN_EXE_...")`), run in

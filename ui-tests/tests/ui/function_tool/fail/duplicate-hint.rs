@@ -1,0 +1,9 @@
+use chatkit_runtime::function_tool;
+
+/// List the tasks.
+#[function_tool(read_only, idempotent, read_only = false)]
+async fn list_tasks() -> Vec<String> {
+    Vec::new()
+}
+
+fn main() {}

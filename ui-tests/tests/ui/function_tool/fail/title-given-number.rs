@@ -1,0 +1,9 @@
+use chatkit_runtime::function_tool;
+
+/// List the tasks.
+#[function_tool(title = 5)]
+async fn list_tasks() -> Vec<String> {
+    Vec::new()
+}
+
+fn main() {}
