@@ -1,6 +1,6 @@
 //! The context a tool runs in.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use futures::{Stream, StreamExt as _};
 use serde_json::Value;
@@ -12,6 +12,7 @@ use crate::protocol::{
 };
 use crate::server::{Cancelled, EventSender, ThreadHandle};
 use crate::store::{IdKind, Store};
+use crate::sync::lock;
 
 /// What a tool can reach while it runs: the app's per-request context (the
 /// `C` chosen by the app, such as the signed-in user), and, during a ChatKit
@@ -90,17 +91,14 @@ impl<C> AgentContext<C> {
     /// The widgets shown so far in a [`capturing_widgets`](Self::capturing_widgets)
     /// context, in order; empty otherwise.
     pub fn take_captured_widgets(&self) -> Vec<CapturedWidget> {
-        self.captured.as_ref().map_or_else(Vec::new, |captured| {
-            std::mem::take(&mut *captured.lock().unwrap_or_else(PoisonError::into_inner))
-        })
+        self.captured
+            .as_ref()
+            .map_or_else(Vec::new, |captured| std::mem::take(&mut *lock(captured)))
     }
 
     fn capture(&self, widget: widget_dsl::WidgetRoot, copy_text: Option<String>) {
         if let Some(captured) = &self.captured {
-            captured
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(CapturedWidget { widget, copy_text });
+            lock(captured).push(CapturedWidget { widget, copy_text });
         }
     }
 
@@ -301,10 +299,7 @@ impl<C> AgentContext<C> {
             Value::Null => serde_json::Map::new(),
             other => serde_json::Map::from_iter([("value".to_owned(), other)]),
         };
-        *self
-            .client_tool_call
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(ClientToolCall {
+        *lock(&self.client_tool_call) = Some(ClientToolCall {
             name: name.into(),
             arguments,
         });
@@ -312,10 +307,7 @@ impl<C> AgentContext<C> {
 
     /// The client tool call a tool asked for, taking it.
     pub fn take_client_tool_call(&self) -> Option<ClientToolCall> {
-        self.client_tool_call
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+        lock(&self.client_tool_call).take()
     }
 }
 

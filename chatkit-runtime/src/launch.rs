@@ -51,7 +51,7 @@
 use std::fmt;
 use std::future::Future;
 use std::process::ExitCode;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
@@ -59,6 +59,7 @@ use crate::http::{Anonymous, App, Auth, Authenticator, ServerEnv, User};
 use crate::model::{self, Model, ModelSource};
 use crate::server::{ChatKit, ChatKitServer};
 use crate::store::{self, Store, StoreError, display_url};
+use crate::sync::lock;
 
 /// Any error an app's build step returns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -147,7 +148,7 @@ impl<M> Setup<M> {
     /// Serves `router`'s routes next to the ChatKit endpoint (behind the
     /// same CORS settings), such as an `McpService` at `/api/mcp`.
     pub fn merge(&self, router: axum::Router) {
-        let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut routes = lock(&self.routes);
         *routes = std::mem::take(&mut *routes).merge(router);
     }
 }
@@ -338,7 +339,7 @@ impl<M: ChooseModel> Launch<M> {
                 }
                 None => LaunchError::new(err.to_string()),
             })?;
-        let routes = std::mem::take(&mut *routes.lock().unwrap_or_else(PoisonError::into_inner));
+        let routes = std::mem::take(&mut *lock(&routes));
         #[cfg(feature = "playground")]
         let http = env
             .http

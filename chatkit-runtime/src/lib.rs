@@ -64,6 +64,7 @@ pub mod playground;
 pub mod protocol;
 pub mod server;
 pub mod store;
+mod sync;
 pub mod tool;
 
 #[doc(hidden)]

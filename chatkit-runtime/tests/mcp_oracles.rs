@@ -9,10 +9,12 @@
 
 #[path = "support/mcp_loopback.rs"]
 mod mcp_loopback;
+#[path = "support/oracle_venv.rs"]
+mod oracle_venv;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chatkit_runtime::agent::Agent;
@@ -30,39 +32,11 @@ use mcp_loopback::{Running, chatkit_app, no_error, output_parts, output_text};
 // The oracles: python, the FastMCP server, the two checkers.
 // ---------------------------------------------------------------------------
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
-
-/// The venv's python, after running `oracles/setup.sh` once per test
-/// binary; `None` (with the reason printed) when it is unavailable and
-/// `CI` is not set.
+/// The venv's python; `None` (with the reason printed) when it is
+/// unavailable and `CI` is not set.
 fn python() -> Option<PathBuf> {
-    static SETUP: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let result = SETUP.get_or_init(|| {
-        let root = repo_root();
-        let output = std::process::Command::new("bash")
-            .arg(root.join("oracles/setup.sh"))
-            .output()
-            .map_err(|err| format!("cannot run oracles/setup.sh: {err}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "oracles/setup.sh failed:\n{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        let python = root.join(".oracles/venv/bin/python");
-        if !python.exists() {
-            return Err(format!("{} is missing", python.display()));
-        }
-        Ok(python)
-    });
-    match result {
-        Ok(python) => Some(python.clone()),
+    match oracle_venv::venv_python() {
+        Ok(python) => Some(python),
         Err(why) if std::env::var_os("CI").is_some() => panic!("the MCP oracles are needed: {why}"),
         Err(why) => {
             eprintln!("skipped: the MCP oracles are unavailable: {why}");
@@ -81,7 +55,7 @@ macro_rules! python_or_skip {
 }
 
 fn script(name: &str) -> PathBuf {
-    repo_root().join("oracles/mcp").join(name)
+    oracle_venv::repo_root().join("oracles/mcp").join(name)
 }
 
 /// Collects a child's output stream, line by line, as it comes.

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use crate::sync::lock;
 
 /// Upper bounds of the stream duration buckets, in seconds.
 const STREAM_BUCKETS: &[f64] = &[
@@ -107,10 +109,6 @@ struct Inner {
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
     inner: Arc<Inner>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn outcome(ok: bool) -> &'static str {

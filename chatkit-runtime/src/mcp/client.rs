@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
@@ -18,11 +18,12 @@ use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientHandler, RoleClient, ServiceError, ServiceExt as _};
 use serde_json::{Map, Value};
 
-use super::content::{self, ReceiveOptions};
+use super::content::{self, ReceiveOptions, visible_error};
 use super::schema::{self, ToolSchema};
 use crate::AgentContext;
 use crate::protocol::ThreadStreamEvent;
 use crate::server::EventSender;
+use crate::sync::lock;
 use crate::tool::{
     BoxFuture, ErrorVisibility, SchemaDialect, SchemaError, Tool, ToolAnnotations, ToolError,
     ToolErrorKind, ToolOutput,
@@ -876,14 +877,6 @@ fn parse_arguments(arguments: &str) -> Result<Map<String, Value>, String> {
         Ok(_) => Err("the arguments must be a JSON object".to_owned()),
         Err(error) => Err(format!("the arguments are not valid JSON: {error}")),
     }
-}
-
-fn visible_error(message: String) -> ToolOutput {
-    ToolOutput::Error(ToolError::new(ToolErrorKind::Failed, message))
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Routes the progress of one call to its ChatKit client while it runs.

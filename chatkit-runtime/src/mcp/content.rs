@@ -92,7 +92,7 @@ pub(crate) fn receive(
 
 /// An error the model sees whatever the agent's visibility: the server
 /// chose what to say.
-fn visible_error(message: String) -> ToolOutput {
+pub(crate) fn visible_error(message: String) -> ToolOutput {
     ToolOutput::Error(ToolError::new(ToolErrorKind::Failed, message))
 }
 

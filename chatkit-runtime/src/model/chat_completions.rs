@@ -14,6 +14,7 @@ use super::{
     ContentPart, InputItem, Model, ModelError, ModelErrorKind, ModelEvent, ModelRequest,
     ModelStream, Role, ToolChoice, Usage,
 };
+use crate::sync::lock;
 use crate::tool::SchemaDialect;
 
 /// Gemini's OpenAI-compatible API base URL.
@@ -431,19 +432,19 @@ struct Signatures(Mutex<(HashMap<String, Value>, VecDeque<String>)>);
 
 impl std::fmt::Debug for Signatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let guard = lock(&self.0);
         write!(f, "Signatures({} calls)", guard.0.len())
     }
 }
 
 impl Signatures {
     fn get(&self, call_id: &str) -> Option<Value> {
-        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let guard = lock(&self.0);
         guard.0.get(call_id).cloned()
     }
 
     fn insert(&self, call_id: String, extra: Value) {
-        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = lock(&self.0);
         let (map, order) = &mut *guard;
         if map.insert(call_id.clone(), extra).is_none() {
             order.push_back(call_id);

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use futures::StreamExt as _;
 
 use super::{Model, ModelError, ModelErrorKind, ModelEvent, ModelRequest, ModelStream, Usage};
+use crate::sync::lock;
 use crate::tool::SchemaDialect;
 
 /// One scripted answer of a [`ScriptedModel`].
@@ -208,10 +209,6 @@ impl ScriptedModel {
     pub fn remaining(&self) -> usize {
         lock(&self.script).len()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[async_trait]

@@ -1,7 +1,7 @@
 //! What `respond` works with: a sender for events and a handle on the thread.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 use widget_dsl::{IconName, WidgetRoot};
@@ -11,6 +11,7 @@ use crate::protocol::{
     ThreadMetadata, ThreadStreamEvent, WidgetItem,
 };
 use crate::store::IdKind;
+use crate::sync::lock;
 use crate::tool::{ErrorVisibility, ToolOutput};
 
 /// The client went away: the response was cancelled. `respond` should stop;
@@ -378,31 +379,18 @@ impl ThreadHandle {
 
     /// A copy of the thread as it is now.
     pub fn get(&self) -> ThreadMetadata {
-        self.inner
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        lock(&self.inner.thread).clone()
     }
 
     /// The thread id.
     pub fn id(&self) -> String {
-        self.inner
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .id
-            .clone()
+        lock(&self.inner.thread).id.clone()
     }
 
     /// Changes the thread: its title, status, allowed image domains or
     /// server-side metadata.
     pub fn update<R>(&self, change: impl FnOnce(&mut ThreadMetadata) -> R) -> R {
-        let mut thread = self
-            .inner
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut thread = lock(&self.inner.thread);
         let before = thread.clone();
         let result = change(&mut thread);
         if *thread != before {

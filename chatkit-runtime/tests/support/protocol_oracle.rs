@@ -5,12 +5,14 @@
 //! Include it in a test file with
 //! `#[path = "support/protocol_oracle.rs"] mod protocol_oracle;`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
+
+#[path = "oracle_venv.rs"]
+mod oracle_venv;
 
 /// The kinds the checker knows, with the reference type each is validated as.
 #[allow(dead_code)]
@@ -53,8 +55,8 @@ pub(crate) fn check_with_reference(entries: &[(String, &'static str, Value)]) ->
     )
     .expect("write the corpus");
 
-    let root = repo_root();
-    let python = setup(&root);
+    let root = oracle_venv::repo_root();
+    let python = oracle_venv::venv_python().unwrap_or_else(|why| panic!("{why}"));
     let output = Command::new(&python)
         .arg(root.join("oracles/python/check_protocol.py"))
         .arg(&corpus_path)
@@ -74,34 +76,4 @@ pub(crate) fn check_with_reference(entries: &[(String, &'static str, Value)]) ->
     // Kept for inspection only when the check fails.
     let _ = std::fs::remove_file(&corpus_path);
     text
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
-
-/// Runs `oracles/setup.sh` once per test binary; returns the venv's python.
-fn setup(root: &Path) -> PathBuf {
-    static SETUP: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let result = SETUP.get_or_init(|| {
-        let output = Command::new("bash")
-            .arg(root.join("oracles/setup.sh"))
-            .output()
-            .map_err(|err| format!("cannot run oracles/setup.sh: {err}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "oracles/setup.sh failed:\n{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        Ok(root.join(".oracles/venv/bin/python"))
-    });
-    match result {
-        Ok(python) => python.clone(),
-        Err(message) => panic!("{message}"),
-    }
 }
