@@ -3,10 +3,13 @@
 //! Every ChatKit server binary does the same things before it answers a
 //! request: read `.env` and the environment and check every setting, pick
 //! the model (or an offline stand-in when no provider is configured), open
-//! the store, choose the authentication, install the logs, bind the
-//! listener, print where it is, and serve until SIGTERM. [`Launch`] does
-//! them in that order, and the app gives only what is its own: how to build
-//! its [`ChatKit`] from a [`Setup`].
+//! the store, choose the authentication, bind the listener, install the
+//! logs, print where it is, and serve until SIGTERM. [`Launch`] does them in
+//! that order, and the app gives only what is its own: how to build its
+//! [`ChatKit`] from a [`Setup`]. The build step can also serve routes of its
+//! own next to ChatKit's, behind the same authenticator, such as an MCP
+//! service ([`Setup::merge`], [`Setup::auth`], and [`Setup::addr`] for a
+//! tool server on the same process; see `examples/todo-mcp`).
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -133,8 +136,8 @@ impl<M> Setup<M> {
         store::open(&self.database_url).await
     }
 
-    /// The address the server will listen on (`CHATKIT_ADDR`), such as
-    /// `127.0.0.1:8000`.
+    /// The address the server listens on (`CHATKIT_ADDR`, bound already:
+    /// with port 0, the port chosen), such as `127.0.0.1:8000`.
     pub fn addr(&self) -> &str {
         &self.addr
     }
@@ -321,11 +324,19 @@ impl<M: ChooseModel> Launch<M> {
             Some(auth) => Arc::new(auth),
             None => Arc::new(Anonymous::new()),
         };
+        // Bound before the build step, so that it knows the real address
+        // (with `CHATKIT_ADDR=...:0`, the port is chosen here).
+        let listener = TcpListener::bind(&env.addr)
+            .await
+            .map_err(|err| LaunchError::new(format!("cannot listen on {}: {err}", env.addr)))?;
+        let local = listener
+            .local_addr()
+            .map_or_else(|_| env.addr.clone(), |addr| addr.to_string());
         let setup = Setup {
             database_url: env.database_url.clone(),
             model,
             offline: offline_commands.is_some(),
-            addr: env.addr.clone(),
+            addr: local.clone(),
             auth: Arc::clone(&auth),
             routes: Arc::default(),
         };
@@ -348,12 +359,6 @@ impl<M: ChooseModel> Launch<M> {
         let http = env.http;
         let app = App::new(chatkit, auth).config(http).merge(routes);
         env.logs.init().map_err(LaunchError::invalid)?;
-        let listener = TcpListener::bind(&env.addr)
-            .await
-            .map_err(|err| LaunchError::new(format!("cannot listen on {}: {err}", env.addr)))?;
-        let local = listener
-            .local_addr()
-            .map_or(env.addr, |addr| addr.to_string());
         announce(&startup_line(
             &self.name,
             &model_name,

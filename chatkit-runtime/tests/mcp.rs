@@ -578,3 +578,133 @@ fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+#[tokio::test]
+async fn a_stateless_service_answers_each_post_on_its_own() {
+    let server = Running::start(
+        || {
+            let auth = DevHeaderAuth::new("x-user").expect("a header name");
+            let service = McpService::with_auth("todo", auth)
+                .tool(whoami::tool())
+                .stateless(true);
+            axum::Router::new().route("/mcp", service.into_route())
+        },
+        0,
+    );
+    let http = chatkit_runtime::outbound::client().expect("a client");
+    let response = http
+        .post(server.url())
+        .header("x-user", "carol")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#)
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("mcp-session-id").is_none());
+    assert_eq!(response.headers()["content-type"], "application/json");
+    // And our client works against it.
+    let client = McpServer::http("todo", server.url()).header("x-user", "carol");
+    let output = client
+        .call_tool(&AgentContext::new(()), "whoami", &json!({}))
+        .await;
+    assert_eq!(
+        output,
+        chatkit_runtime::tool::ToolOutput::Text("carol".into())
+    );
+}
+
+static LISTINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts the `tools/list` requests that reach the server.
+async fn count_listings(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    if bytes.windows(12).any(|w| w == b"\"tools/list\"") {
+        LISTINGS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    next.run(axum::extract::Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[tokio::test]
+async fn filters_choose_the_tools_and_the_cache_is_invalidated() {
+    let server = Running::start(
+        || {
+            axum::Router::new()
+                .route("/mcp", todo_service().into_route())
+                .layer(axum::middleware::from_fn(count_listings))
+        },
+        0,
+    );
+    let listings = || LISTINGS.load(std::sync::atomic::Ordering::SeqCst);
+    let model = scripted(
+        ScriptedModel::new()
+            .with_response(ScriptedResponse::text("one"))
+            .with_response(ScriptedResponse::text("two"))
+            .with_response(ScriptedResponse::text("three")),
+    );
+    // Only alice may see `nap`; nobody sees `add_task`.
+    let todo = McpServer::<User>::http_with_context("todo", server.url())
+        .header("x-user", "alice")
+        .block_tools(["add_task"])
+        .filter_tools(|ctx, tool| tool.name != "nap" || ctx.context().id == "alice")
+        .cache_tools_list(true);
+    let app = chatkit_app(Agent::with_model("x", model.clone()).mcp_server(todo.clone()));
+    app.ask("alice", "hi").await;
+    app.ask("bob", "hi").await;
+    let offered = |turn: usize| -> Vec<String> {
+        model.requests()[turn]
+            .tools
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    };
+    assert_eq!(offered(0), ["whoami", "nap"]);
+    assert_eq!(offered(1), ["whoami"]);
+    // Two turns, one listing: the cache answered the second.
+    assert_eq!(listings(), 1);
+    todo.invalidate_tools_cache();
+    app.ask("alice", "hi").await;
+    assert_eq!(offered(2), ["whoami", "nap"]);
+    assert_eq!(listings(), 2);
+    // An allow list keeps only what it names.
+    let model = scripted(ScriptedModel::new().with_response(ScriptedResponse::text("ok")));
+    let allow = McpServer::http_with_context("todo", server.url())
+        .header("x-user", "alice")
+        .allow_tools(["nap"]);
+    chatkit_app(Agent::with_model("x", model.clone()).mcp_server(allow))
+        .ask("alice", "hi")
+        .await;
+    let offered: Vec<String> = model.requests()[0]
+        .tools
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    assert_eq!(offered, ["nap"]);
+}
+
+#[tokio::test]
+async fn a_foreign_browser_origin_is_refused() {
+    let server = serve_todo(0);
+    let http = chatkit_runtime::outbound::client().expect("a client");
+    let ping = |origin: &'static str| {
+        http.post(server.url())
+            .header("origin", origin)
+            .header("x-user", "alice")
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#)
+            .send()
+    };
+    let evil = ping("https://evil.example").await.expect("a response");
+    assert_eq!(evil.status(), 403);
+    let local = ping("http://localhost:3000").await.expect("a response");
+    assert_eq!(local.status(), 200);
+}

@@ -475,6 +475,70 @@ async fn fastmcp_progress_becomes_chatkit_progress_updates() {
 }
 
 #[tokio::test]
+async fn an_agent_uses_a_stdio_server_and_restarts_it_when_it_dies() {
+    let python = python_or_skip!();
+    let server = McpServer::stdio_with_context("python-stdio", &python)
+        .arg(script("fastmcp_server.py"))
+        .arg("--stdio")
+        .env("PYTHONUNBUFFERED", "1");
+    let names: Vec<String> = server
+        .list_tools()
+        .await
+        .expect("the child's tools")
+        .into_iter()
+        .map(|tool| tool.name)
+        .collect();
+    assert!(names.contains(&"echo".to_owned()), "{names:?}");
+    let model = Arc::new(
+        ScriptedModel::new()
+            .with_response(ScriptedResponse::tool_calls([
+                ("echo", "echo", r#"{"text":"over stdio"}"#),
+                ("widget", "widget", "{}"),
+            ]))
+            .with_response(ScriptedResponse::text("Done.")),
+    );
+    let app = chatkit_app(Agent::with_model("x", model.clone()).mcp_server(server.clone()));
+    let events = app.ask("alice", "go").await.1;
+    no_error(&events);
+    assert_eq!(output_text(&model, "echo"), "over stdio");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "widget"),
+        "{events:#?}"
+    );
+
+    // The child dies: the next use starts a new one.
+    let pids = std::process::Command::new("pgrep")
+        .args(["-f", "fastmcp_server.py --stdio"])
+        .output()
+        .expect("pgrep");
+    for pid in String::from_utf8_lossy(&pids.stdout).split_whitespace() {
+        let _ = std::process::Command::new("kill").arg(pid).status();
+    }
+    let mut relisted = false;
+    for _ in 0..50 {
+        if server.list_tools().await.is_ok() {
+            relisted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(relisted, "no new child after the first died");
+}
+
+#[tokio::test]
+async fn a_stdio_program_that_cannot_start_is_a_clear_error() {
+    let server = McpServer::stdio("missing", "/nonexistent/mcp-server");
+    let error = server.list_tools().await.expect_err("no such program");
+    assert!(
+        error.message().contains("cannot start"),
+        "{}",
+        error.message()
+    );
+}
+
+#[tokio::test]
 async fn a_timeout_cancels_the_fastmcp_call() {
     let python = python_or_skip!();
     let fastmcp = FastMcp::start(&python, &[]).await;

@@ -116,9 +116,13 @@ def _png_1x1() -> bytes:
 PNG = _png_1x1()
 
 
+# Where event lines go: stdout, except over stdio, where stdout is the protocol.
+EVENTS = sys.stdout
+
+
 def emit(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+    EVENTS.write(json.dumps(obj) + "\n")
+    EVENTS.flush()
 
 
 class StaticTokenVerifier:
@@ -279,13 +283,27 @@ class OracleUvicorn(uvicorn.Server):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, help="required unless --stdio")
+    parser.add_argument(
+        "--stdio",
+        action="store_true",
+        help="speak MCP on stdin/stdout (event lines go to stderr; no ready line)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--stateless", action="store_true", help="stateless_http=True")
     parser.add_argument("--json-response", action="store_true", help="json_response=True")
     parser.add_argument("--token", help="require Authorization: Bearer TOKEN")
     parser.add_argument("--list-changed", choices=("standalone", "request", "both"), default="standalone")
     args = parser.parse_args()
+    if args.stdio:
+        global EVENTS
+        EVENTS = sys.stderr
+        args.token = None
+        server = build_server(args)
+        server.run("stdio")
+        return 0
+    if args.port is None:
+        parser.error("--port is required unless --stdio")
 
     server = build_server(args)
     path = "/mcp"

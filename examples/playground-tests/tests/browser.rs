@@ -290,6 +290,51 @@ fn has_text(selector: &str, text: &str) -> String {
     )
 }
 
+/// The seed's app: the assistant reaches the todo tools only through MCP,
+/// and the list widget comes back through MCP into the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn todo_over_mcp_shows_the_widgets_its_tools_return() {
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let server = Server::start(env!("CARGO_BIN_EXE_todo-mcp-server"), "todo-mcp", &[]);
+    browser
+        .open(&format!("{}?user=alice", server.playground))
+        .await;
+    browser.say("add buy milk").await;
+    browser
+        .wait_for(
+            &has_text("[data-item-type=widget]", "Added: buy milk"),
+            "the confirmation card, through MCP",
+        )
+        .await;
+    browser.say("add water the plants").await;
+    browser.say("list").await;
+    let list = "[data-item-type=widget] [data-ck=ListView]";
+    browser
+        .wait_for(
+            &has_text(list, "water the plants"),
+            "the task list, through MCP",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "return {}",
+                count(&format!("{list} [data-ck=ListViewItem]"))
+            ))
+            .await,
+        json!(2)
+    );
+    assert_eq!(
+        browser
+            .eval(&format!("return {}", count("[data-ck-error]")))
+            .await,
+        json!(0)
+    );
+    browser.screenshot("todo-mcp-list").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn todo_add_list_complete_reload_and_a_second_user() {
     let Some(browser) = browser().await else {
