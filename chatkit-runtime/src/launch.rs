@@ -150,6 +150,10 @@ impl<M> Setup<M> {
 
     /// Serves `router`'s routes next to the ChatKit endpoint (behind the
     /// same CORS settings), such as an `McpService` at `/api/mcp`.
+    ///
+    /// # Panics
+    /// When the server starts, as axum's `Router::merge` does, if one of
+    /// them is a route the app serves already (`/chatkit`, `/health`, ...).
     pub fn merge(&self, router: axum::Router) {
         let mut routes = lock(&self.routes);
         *routes = std::mem::take(&mut *routes).merge(router);

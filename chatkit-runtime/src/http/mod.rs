@@ -161,6 +161,10 @@ where
 
     /// Serves `router`'s routes too (an `McpService` at `/api/mcp`, say),
     /// behind the same CORS settings; they do their own authentication.
+    ///
+    /// # Panics
+    /// [`router`](Self::router) panics, as axum's `Router::merge` does, when
+    /// one of them is a route the app serves already (`/chatkit`, `/health`, ...).
     #[must_use]
     pub fn merge(mut self, router: Router) -> Self {
         self.extra = std::mem::take(&mut self.extra).merge(router);

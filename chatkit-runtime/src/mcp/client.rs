@@ -831,7 +831,7 @@ impl<C: Send + Sync + 'static> McpServer<C> {
         cancel.peer = None;
         match result {
             Ok(ServerResult::CallToolResult(result)) => {
-                let raw_len = serde_json::to_vec(&result).map_or(0, |bytes| bytes.len());
+                let raw_len = content::json_len(&result);
                 let options = ReceiveOptions {
                     structured: self.config.structured,
                     max_bytes: self.config.max_result_bytes,

@@ -90,6 +90,25 @@ pub(crate) fn receive(
     Received { output, widgets }
 }
 
+/// The length of `value` as JSON, counted without building the text.
+pub(crate) fn json_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => 0,
+    }
+}
+
 /// An error the model sees whatever the agent's visibility: the server
 /// chose what to say.
 pub(crate) fn visible_error(message: String) -> ToolOutput {
@@ -263,7 +282,8 @@ mod tests {
     }
 
     fn receive_json(value: Value, options: ReceiveOptions) -> Received {
-        let len = value.to_string().len();
+        let len = json_len(&value);
+        assert_eq!(len, value.to_string().len());
         receive("todo", "t", result(value), len, options)
     }
 

@@ -88,15 +88,10 @@ impl McpService<()> {
 }
 
 impl<C: Clone + Send + Sync + 'static> McpService<C> {
-    /// A service whose requests `auth` turns into the context of each call.
+    /// A service whose requests `auth` turns into the context of each call
+    /// (an `Arc<dyn Authenticator<C>>` shares the ChatKit endpoint's).
     pub fn with_auth(name: impl Into<String>, auth: impl Authenticator<C>) -> Self {
         Self::build(name.into(), Some(Arc::new(auth)))
-    }
-
-    /// [`with_auth`](Self::with_auth) with a shared authenticator (the one
-    /// the ChatKit endpoint uses, say).
-    pub fn with_shared_auth(name: impl Into<String>, auth: Arc<dyn Authenticator<C>>) -> Self {
-        Self::build(name.into(), Some(auth))
     }
 
     fn build(name: String, auth: Option<Arc<dyn Authenticator<C>>>) -> Self {

@@ -62,6 +62,7 @@ impl std::error::Error for ConfigError {}
 /// | `OPENAI_API_KEY` | required for `openai`, optional for `openai-compatible` |
 /// | `OPENAI_BASE_URL` | optional for `openai` (another Responses server), required for `openai-compatible`, e.g. `http://localhost:11434/v1` |
 /// | `GEMINI_API_KEY` | required for `gemini` |
+/// | `GEMINI_BASE_URL` | optional for `gemini`: another endpoint speaking Gemini's OpenAI-compatible API (a gateway, a proxy) |
 /// | `AZURE_OPENAI_ENDPOINT` | required for `azure`: the resource's URL, `https://<resource>.openai.azure.com` |
 /// | `AZURE_OPENAI_API_KEY` | required for `azure` (sent as `api-key`) |
 /// | `OPENAI_API_VERSION` | required for `azure`: the API version, such as `2024-10-21` |
@@ -134,10 +135,14 @@ pub fn from_env_with(
                 "GEMINI_API_KEY",
                 "LLM_PROVIDER=gemini",
             )?;
-            Ok(Arc::new(ChatCompletionsModel::gemini(
+            let mut built = ChatCompletionsModel::gemini(
                 key,
                 model.unwrap_or_else(|| DEFAULT_GEMINI_MODEL.to_owned()),
-            )))
+            );
+            if let Some(url) = get("GEMINI_BASE_URL") {
+                built = built.base_url(check_url(&url, "GEMINI_BASE_URL")?);
+            }
+            Ok(Arc::new(built))
         }
         "azure" | "azure-openai" | "azure_openai" => azure(&get, model),
         "openai-compatible" | "openai_compatible" | "compatible" => {
@@ -320,5 +325,21 @@ mod offline_tests {
         assert_eq!(source, ModelSource::Configured);
         let half = |name: &str| (name == "LLM_PROVIDER").then(|| "gemini".to_owned());
         assert!(from_env_or_offline_with(half, offline).is_err());
+    }
+
+    #[test]
+    fn gemini_takes_another_endpoint_and_refuses_a_bad_one() {
+        let env = |base: &'static str| {
+            move |name: &str| match name {
+                "LLM_PROVIDER" => Some("gemini".to_owned()),
+                "GEMINI_API_KEY" => Some("key".to_owned()),
+                "GEMINI_BASE_URL" => Some(base.to_owned()),
+                _ => None,
+            }
+        };
+        let model = from_env_with(env("http://127.0.0.1:9/v1")).expect("a model");
+        assert_eq!(model.name(), DEFAULT_GEMINI_MODEL);
+        let error = from_env_with(env("not a url")).err().expect("refused");
+        assert!(error.to_string().contains("GEMINI_BASE_URL"), "{error}");
     }
 }

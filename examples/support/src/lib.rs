@@ -124,6 +124,7 @@ const CONFIGURATION: &[&str] = &[
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "GEMINI_API_KEY",
+    "GEMINI_BASE_URL",
     "CHATKIT_MODEL",
     "DATABASE_URL",
     "CORS_ORIGINS",

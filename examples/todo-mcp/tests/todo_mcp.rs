@@ -263,3 +263,135 @@ async fn the_mcp_server_stopped_mid_conversation_and_restarted() {
     assert!(shown.contains("water the plants"), "{shown}");
     drop(tools);
 }
+
+/// A Gemini endpoint (its OpenAI-compatible Chat Completions) on loopback:
+/// it answers the first request with a tool call, the next with text, and
+/// keeps every request body.
+struct FakeGemini {
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl FakeGemini {
+    async fn start(call: Value) -> Self {
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+        let seen = std::sync::Arc::clone(&requests);
+        let answer = move |axum::Json(body): axum::Json<Value>| {
+            let seen = std::sync::Arc::clone(&seen);
+            let call = call.clone();
+            async move {
+                let first = {
+                    let mut seen = seen.lock().expect("requests");
+                    seen.push(body);
+                    seen.len() == 1
+                };
+                let chunk = |delta: Value, finish: Value| {
+                    let chunk = json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+                        "model": "gemini-2.5-flash",
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]});
+                    format!("data: {chunk}\n\n")
+                };
+                let body = if first {
+                    let delta = json!({"role": "assistant", "tool_calls": [{"index": 0,
+                        "id": "call_1", "type": "function", "function": call}]});
+                    chunk(delta, Value::Null) + &chunk(json!({}), json!("tool_calls"))
+                } else {
+                    chunk(
+                        json!({"role": "assistant", "content": "Done."}),
+                        Value::Null,
+                    ) + &chunk(json!({}), json!("stop"))
+                };
+                (
+                    [("content-type", "text/event-stream")],
+                    body + "data: [DONE]\n\n",
+                )
+            }
+        };
+        let app = axum::Router::new().route("/chat/completions", axum::routing::post(answer));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, requests }
+    }
+}
+
+#[tokio::test]
+async fn on_postgresql_and_gemini_the_tools_come_through_mcp() {
+    let Ok(database) = std::env::var("DATABASE_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CI sets DATABASE_URL");
+        eprintln!("skipped: DATABASE_URL is not set");
+        return;
+    };
+    let gemini = FakeGemini::start(json!({
+        "name": "add_task",
+        "arguments": "{\"title\": \"repot the fern\", \"description\": null}"
+    }))
+    .await;
+    let dir = example_support::temp_dir("todo-mcp-pg");
+    let port = free_port();
+    let mut command = example_support::binary(env!("CARGO_BIN_EXE_example-todo-mcp"), &dir);
+    command
+        .env("CHATKIT_ADDR", format!("127.0.0.1:{port}"))
+        .env("CHATKIT_DEV_USER_HEADER", "x-user-id")
+        .env("DATABASE_URL", &database)
+        .env("LLM_PROVIDER", "gemini")
+        .env("GEMINI_API_KEY", "test-key")
+        .env("GEMINI_BASE_URL", &gemini.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let _server = Killed(child);
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    assert!(
+        first.contains("model=gemini-2.5-flash") && first.contains("store=postgres://"),
+        "{first}"
+    );
+    // A user of this run only: the database is shared with other tests.
+    let user = format!("gemini-{}-{port}", std::process::id());
+    let client = Client::new(port);
+    let (_, events) = client.ask(&user, "remind me to repot the fern").await;
+    assert!(!has_error(&events), "{events:#?}");
+    let card = widgets(&events);
+    assert_eq!(card.len(), 1, "{events:#?}");
+    assert!(
+        card[0].to_string().contains("repot the fern"),
+        "{:#}",
+        card[0]
+    );
+    assert_eq!(answer(&events), "Done.");
+
+    let requests = gemini.requests.lock().expect("requests").clone();
+    assert_eq!(requests.len(), 2);
+    // The MCP tools, in Gemini's dialect (no `additionalProperties`).
+    let tools = requests[0]["tools"].as_array().expect("tools");
+    let names: Vec<&str> = tools
+        .iter()
+        .filter_map(|t| t["function"]["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "add_task",
+            "list_tasks",
+            "complete_task",
+            "delete_task",
+            "update_task"
+        ]
+    );
+    assert!(
+        !requests[0]["tools"]
+            .to_string()
+            .contains("additionalProperties")
+    );
+    // The tool's result went back to the model; the widget did not.
+    let sent_back = requests[1]["messages"].to_string();
+    assert!(sent_back.contains("Added task #"), "{sent_back}");
+    assert!(!sent_back.contains("chatkit.widget"), "{sent_back}");
+}
