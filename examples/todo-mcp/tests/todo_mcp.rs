@@ -19,9 +19,9 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The binary on `port`, with users from the `x-user-id` header, after its
-/// startup line.
-fn start(dir: &Path, port: u16, env: &[(&str, &str)]) -> Killed {
+/// The binary on `port`, with users from the `x-user-id` header and a
+/// SQLite file in `dir` unless `env` says otherwise, and its startup line.
+fn spawn(dir: &Path, port: u16, env: &[(&str, &str)]) -> (Killed, String) {
     let mut command = example_support::binary(env!("CARGO_BIN_EXE_example-todo-mcp"), dir);
     command
         .env("CHATKIT_ADDR", format!("127.0.0.1:{port}"))
@@ -40,11 +40,17 @@ fn start(dir: &Path, port: u16, env: &[(&str, &str)]) -> Killed {
         .next()
         .and_then(Result::ok)
         .unwrap_or_default();
+    (Killed(child), first)
+}
+
+/// [`spawn`], offline.
+fn start(dir: &Path, port: u16, env: &[(&str, &str)]) -> Killed {
+    let (server, first) = spawn(dir, port, env);
     assert!(
         first.starts_with("chatkit todo app over MCP: model=offline commands"),
         "{first}"
     );
-    Killed(child)
+    server
 }
 
 struct Client {
@@ -331,24 +337,16 @@ async fn on_postgresql_and_gemini_the_tools_come_through_mcp() {
     .await;
     let dir = example_support::temp_dir("todo-mcp-pg");
     let port = free_port();
-    let mut command = example_support::binary(env!("CARGO_BIN_EXE_example-todo-mcp"), &dir);
-    command
-        .env("CHATKIT_ADDR", format!("127.0.0.1:{port}"))
-        .env("CHATKIT_DEV_USER_HEADER", "x-user-id")
-        .env("DATABASE_URL", &database)
-        .env("LLM_PROVIDER", "gemini")
-        .env("GEMINI_API_KEY", "test-key")
-        .env("GEMINI_BASE_URL", &gemini.url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = command.spawn().expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let _server = Killed(child);
-    let first = BufReader::new(stdout)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default();
+    let (_server, first) = spawn(
+        &dir,
+        port,
+        &[
+            ("DATABASE_URL", &database),
+            ("LLM_PROVIDER", "gemini"),
+            ("GEMINI_API_KEY", "test-key"),
+            ("GEMINI_BASE_URL", &gemini.url),
+        ],
+    );
     assert!(
         first.contains("model=gemini-2.5-flash") && first.contains("store=postgres://"),
         "{first}"
