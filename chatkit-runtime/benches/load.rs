@@ -169,11 +169,17 @@ async fn start_model() -> (SocketAddr, Replay) {
 /// the way of the load; `nodelay` false serves its router as `App::serve`
 /// did before it set `TCP_NODELAY`.
 async fn serve_app(model_url: &str, nodelay: bool) {
-    let dir = std::env::temp_dir().join(format!("chatkit-load-{}", std::process::id()));
+    let dir = database_dir(std::process::id());
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let url = format!("sqlite://{}", dir.join("chatkit.db").display());
-    let store = chatkit_runtime::store::open(&url).await.expect("the store");
+    let url = std::env::var("LOAD_STORE")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.join("chatkit.db").display()));
+    let store: Arc<dyn chatkit_runtime::store::Store<chatkit_runtime::http::User>> =
+        if url == "memory" {
+            Arc::new(chatkit_runtime::store::MemoryStore::new())
+        } else {
+            chatkit_runtime::store::open(&url).await.expect("the store")
+        };
     let model = chatkit_runtime::model::from_env_with(|name| match name {
         "OPENAI_API_KEY" => Some("sk-load".into()),
         "OPENAI_BASE_URL" => Some(model_url.to_owned()),
@@ -200,6 +206,11 @@ async fn serve_app(model_url: &str, nodelay: bool) {
         let _ = axum::serve(listener, app.router()).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where the server of process `pid` keeps its database.
+fn database_dir(pid: u32) -> PathBuf {
+    std::env::temp_dir().join(format!("chatkit-load-{pid}"))
 }
 
 /// The floor: POST in, one model request, each delta out as an SSE frame.
@@ -272,20 +283,35 @@ struct Server {
 
 impl Server {
     fn start(mode: &str, model_url: &str) -> Self {
-        let mut child = Command::new(std::env::current_exe().expect("this binary"))
+        let exe = std::env::current_exe().expect("this binary");
+        // `LOAD_WRAPPER="heaptrack -o /tmp/load"` (or `perf record -g --`)
+        // runs the servers under a profiler; the figures then measure the
+        // profiler too.
+        let wrapper = std::env::var("LOAD_WRAPPER").unwrap_or_default();
+        let mut words = wrapper.split_whitespace();
+        let mut command = match words.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(words).arg(exe);
+                command
+            }
+            None => Command::new(exe),
+        };
+        // A group of its own, so that a wrapper's child is stopped with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command
             .args([mode, model_url])
             .env("RUST_LOG", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the server starts");
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().expect("piped")),
-            &mut line,
-        )
-        .expect("its address");
-        let addr = line.trim().trim_start_matches("listening on ").to_owned();
+        // A wrapper may print lines of its own first.
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
+        let addr = std::io::BufRead::lines(stdout)
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned))
+            .expect("the server's address");
         Self {
             child,
             url: format!("http://{addr}/chatkit"),
@@ -295,6 +321,26 @@ impl Server {
     fn proc_file(&self, name: &str) -> String {
         let path = PathBuf::from(format!("/proc/{}/{name}", self.child.id()));
         std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    /// Context switches of its threads so far: each is a thread put to
+    /// sleep or woken, which costs more than most of what a response does.
+    fn switches(&self) -> u64 {
+        let tasks = PathBuf::from(format!("/proc/{}/task", self.child.id()));
+        let Ok(tasks) = std::fs::read_dir(tasks) else {
+            return 0;
+        };
+        tasks
+            .filter_map(Result::ok)
+            .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+            .flat_map(|status| {
+                status
+                    .lines()
+                    .filter(|line| line.contains("ctxt_switches:"))
+                    .filter_map(|line| line.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .sum()
     }
 
     /// User and system CPU time so far.
@@ -327,8 +373,19 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM to the group first: a profiler in `LOAD_WRAPPER` writes
+        // its data when the server exits.
+        let group = format!("-{}", self.child.id());
+        let stopped = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .status()
+            .is_ok_and(|status| status.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
+        // A killed server leaves its database behind.
+        let _ = std::fs::remove_dir_all(database_dir(self.child.id()));
     }
 }
 
@@ -343,6 +400,7 @@ struct Throughput {
     elapsed: Duration,
     latencies: Vec<Duration>,
     cpu: Duration,
+    switches: u64,
     failures: usize,
 }
 
@@ -366,6 +424,10 @@ impl Throughput {
     fn cpu_per_event(&self) -> Duration {
         self.cpu / self.events.max(1) as u32
     }
+
+    fn switches_per_conversation(&self) -> f64 {
+        self.switches as f64 / self.conversations.max(1) as f64
+    }
 }
 
 async fn throughput(server: &Server, clients: usize, duration: Duration, ticks: f64) -> Throughput {
@@ -383,6 +445,7 @@ async fn throughput(server: &Server, clients: usize, duration: Duration, ticks: 
             .map(|r| r.bytes());
     }
     let cpu_before = server.cpu(ticks);
+    let switches_before = server.switches();
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = (0..clients)
@@ -421,6 +484,7 @@ async fn throughput(server: &Server, clients: usize, duration: Duration, ticks: 
         elapsed: Duration::ZERO,
         latencies: Vec::new(),
         cpu: Duration::ZERO,
+        switches: 0,
         failures: 0,
     };
     for task in tasks {
@@ -432,6 +496,7 @@ async fn throughput(server: &Server, clients: usize, duration: Duration, ticks: 
     }
     all.elapsed = started.elapsed();
     all.cpu = server.cpu(ticks).saturating_sub(cpu_before);
+    all.switches = server.switches().saturating_sub(switches_before);
     all.latencies.sort();
     all
 }
@@ -520,39 +585,64 @@ async fn orchestrate() {
         replay.events.len()
     );
     let modes = [
-        ("relay (axum, no store, no protocol)", "--serve-relay"),
-        ("App::serve (TCP_NODELAY)", "--serve-app"),
-        ("App router, Nagle on (before)", "--serve-nagle"),
+        ("relay (axum, no store, no protocol)", "relay"),
+        ("App::serve (TCP_NODELAY)", "app"),
+        ("App router, Nagle on (before)", "nagle"),
     ];
-    let mut rows = Vec::new();
-    for (name, mode) in modes {
-        replay.delay.store(0, Ordering::Relaxed);
-        let server = Server::start(mode, &model_url);
-        let result = throughput(&server, clients, Duration::from_secs(seconds), ticks).await;
-        let memory = if mode == "--serve-nagle" {
-            None
-        } else {
-            // Slow enough that every stream is still open once all have started.
-            replay.delay.store(100_000, Ordering::Relaxed);
-            let memory = open_streams(&server, streams).await;
+    // `LOAD_ONLY=app` (or `relay,app`) runs some of them.
+    let only = std::env::var("LOAD_ONLY").unwrap_or_default();
+    let modes: Vec<_> = modes
+        .into_iter()
+        .filter(|(_, mode)| only.is_empty() || only.split(',').any(|m| m.trim() == *mode))
+        .collect();
+    // Rounds interleave the servers, so that what else the machine does
+    // weighs on each alike; each row is its server's median round.
+    let rounds = env_number("LOAD_ROUNDS", 3).max(1);
+    let mut runs: Vec<Vec<Throughput>> = modes.iter().map(|_| Vec::new()).collect();
+    let mut memory: Vec<Option<(u64, u64, usize)>> = modes.iter().map(|_| None).collect();
+    for round in 0..rounds {
+        for (i, (name, mode)) in modes.iter().enumerate() {
             replay.delay.store(0, Ordering::Relaxed);
-            Some(memory)
-        };
-        eprintln!(
-            "{name}: {} conversations, {} failed, {:.0}/s",
-            result.conversations,
-            result.failures,
-            result.per_second()
-        );
-        rows.push((name, result, memory));
-        drop(server);
+            let server = Server::start(&format!("--serve-{mode}"), &model_url);
+            let result = throughput(&server, clients, Duration::from_secs(seconds), ticks).await;
+            eprintln!(
+                "round {}: {name}: {} conversations, {} failed, {:.0}/s, {} CPU and {:.1} \
+                 context switches per conversation",
+                round + 1,
+                result.conversations,
+                result.failures,
+                result.per_second(),
+                us(result.cpu_per_conversation()),
+                result.switches_per_conversation(),
+            );
+            if round == 0 && *mode != "nagle" {
+                // Slow enough that every stream is still open once all have started.
+                replay.delay.store(100_000, Ordering::Relaxed);
+                memory[i] = Some(open_streams(&server, streams).await);
+                replay.delay.store(0, Ordering::Relaxed);
+            }
+            runs[i].push(result);
+        }
     }
-    let relay = rows[0].1.per_second();
+    let rows: Vec<_> = modes
+        .iter()
+        .zip(runs)
+        .zip(memory)
+        .map(|(((name, _), mut results), memory)| {
+            results.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+            let median = results.swap_remove(results.len() / 2);
+            (*name, median, memory)
+        })
+        .collect();
+    let relay = rows
+        .iter()
+        .find(|(name, _, _)| name.starts_with("relay"))
+        .map_or(f64::NAN, |(_, result, _)| result.per_second());
     println!();
     println!(
-        "| server | conversations/s | vs relay | p50 | p99 | events/conv | server CPU/conv | CPU/event | RSS idle → {streams} streams |"
+        "| server | conversations/s | vs relay | p50 | p99 | events/conv | server CPU/conv | CPU/event | context switches/conv | RSS idle → {streams} streams |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, result, memory) in &rows {
         let memory = match memory {
             Some((before, peak, open)) => format!(
@@ -564,7 +654,7 @@ async fn orchestrate() {
             None => "-".to_owned(),
         };
         println!(
-            "| {name} | {:.0} | {:.0}% | {} | {} | {:.0} | {} | {} | {memory} |",
+            "| {name} | {:.0} | {:.0}% | {} | {} | {:.0} | {} | {} | {:.1} | {memory} |",
             result.per_second(),
             100.0 * result.per_second() / relay,
             ms(result.percentile(0.5)),
@@ -572,6 +662,7 @@ async fn orchestrate() {
             result.events as f64 / result.conversations.max(1) as f64,
             us(result.cpu_per_conversation()),
             us(result.cpu_per_event()),
+            result.switches_per_conversation(),
         );
     }
 }

@@ -177,10 +177,18 @@ impl<C> AgentContext<C> {
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn stream(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
-        match self.events() {
-            Some(events) => events.send(event).await,
-            None => Ok(()),
+    pub fn stream(
+        &self,
+        event: ThreadStreamEvent,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
+        // Handed to the sender now: the future waiting to send holds a
+        // pointer, not the event.
+        let sending = self.events().map(|events| events.send(event));
+        async move {
+            match sending {
+                Some(sending) => sending.await,
+                None => Ok(()),
+            }
         }
     }
 

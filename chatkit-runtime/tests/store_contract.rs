@@ -431,6 +431,52 @@ async fn thread_items_offset(store: &dyn Store<String>) {
     assert_eq!(two.after.as_deref(), Some("msg3"));
 }
 
+async fn create_thread_stores_its_first_items_in_order(store: &dyn Store<String>) {
+    let user = alice();
+    let new = thread("thr_1", at(0));
+    // Equal times: the order given is the order kept.
+    let items = [
+        user_message("msg1", "thr_1", at(1), "earlier"),
+        assistant_message("msg2", "thr_1", at(1), "reply"),
+        user_message("msg3", "thr_1", at(2), "now"),
+    ];
+    store.create_thread(&new, &items, &user).await.unwrap();
+    assert_eq!(store.load_thread("thr_1", &user).await.unwrap(), new);
+    assert_eq!(
+        all_items(store, &user, "thr_1", 2, Order::Asc).await,
+        strs(&["msg1", "msg2", "msg3"])
+    );
+    assert_eq!(
+        store.load_item("thr_1", "msg2", &user).await.unwrap(),
+        items[1]
+    );
+
+    // Without items, the thread alone.
+    store
+        .create_thread(&thread("thr_2", at(5)), &[], &user)
+        .await
+        .unwrap();
+    assert!(
+        all_items(store, &user, "thr_2", 10, Order::Asc)
+            .await
+            .is_empty()
+    );
+
+    // Another user's thread id: not found, and nothing of theirs changes.
+    let theirs = [user_message("msg9", "thr_1", at(9), "not yours")];
+    assert_not_found(
+        store
+            .create_thread(&thread("thr_1", at(9)), &theirs, &bob())
+            .await,
+        "thread",
+    );
+    assert_eq!(store.load_thread("thr_1", &user).await.unwrap(), new);
+    assert_eq!(
+        all_items(store, &user, "thr_1", 10, Order::Asc).await,
+        strs(&["msg1", "msg2", "msg3"])
+    );
+}
+
 async fn save_and_load_item(store: &dyn Store<String>) {
     let user = alice();
     store
@@ -1154,6 +1200,22 @@ macro_rules! contract_tests {
             )*
         }
 
+        /// A file database: the store's own writer and readers, not the pool.
+        mod sqlite_file_store {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let dir = super::TempDir::new();
+                    let url = format!("sqlite://{}", dir.0.join("chatkit.db").display());
+                    let store = chatkit_runtime::store::SqliteStore::open(&url)
+                        .await
+                        .expect("a SQLite file store");
+                    super::$test(&store).await;
+                    store.close().await;
+                }
+            )*
+        }
+
         mod postgres_store {
             $(
                 #[tokio::test]
@@ -1201,6 +1263,7 @@ contract_tests!(
     attachment_metadata_round_trip,
     thread_metadata_map_round_trip,
     ids_have_reference_prefixes,
+    create_thread_stores_its_first_items_in_order,
 );
 
 // ---------------------------------------------------------------------------

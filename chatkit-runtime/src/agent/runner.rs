@@ -210,7 +210,10 @@ impl Runner {
         let mut usage = Usage::default();
         for turn in 1..=self.max_turns {
             let dialect = agent.model.schema_dialect();
-            let toolset = agent.tools_for(ctx).await?;
+            // The steps of a turn other than the model's stream are boxed:
+            // this future lives as long as the response, and its size is
+            // what every open stream holds.
+            let toolset = Box::pin(agent.tools_for(ctx)).await?;
             let mut tools = Vec::new();
             for tool in &toolset {
                 match tool.definition(dialect) {
@@ -252,12 +255,11 @@ impl Runner {
                     arguments: call.arguments.clone(),
                 });
             }
-            let (outputs, handoff) = self
-                .run_tools(&agent, &toolset, &response.calls, ctx)
-                .await?;
+            let (outputs, handoff) =
+                Box::pin(self.run_tools(&agent, &toolset, &response.calls, ctx)).await?;
             history.extend(outputs);
             if let Some(client_call) = ctx.take_client_tool_call() {
-                let call_id = self.pending_client_call(client_call, ctx).await?;
+                let call_id = Box::pin(self.pending_client_call(client_call, ctx)).await?;
                 return Ok(RunResult {
                     outcome: RunOutcome::ClientToolCall { call_id },
                     last_agent: agent.name.clone(),
@@ -571,8 +573,12 @@ impl<'a, C> Emitter<'a, C> {
         }
     }
 
-    async fn send(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
-        self.ctx.stream(event).await
+    // Not an `async fn`, which would keep the event in its future.
+    fn send(
+        &self,
+        event: ThreadStreamEvent,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + use<'a, C> {
+        self.ctx.stream(event)
     }
 
     fn new_base(&self, kind: IdKind) -> crate::protocol::ItemBase {

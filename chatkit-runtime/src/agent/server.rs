@@ -111,6 +111,8 @@ impl<C: Clone + Send + Sync + 'static> ChatKitServer<C> for AgentServer<C> {
             .await?;
         page.data.reverse();
         let input = self.history.to_input(&page.data);
+        // Not kept for the rest of the response.
+        drop(page);
         let agent_ctx = AgentContext::for_response(
             ctx.clone(),
             thread.clone(),

@@ -340,6 +340,9 @@ where
                 tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
             }
         });
+        // Routes made once: served as they are, axum would rebuild its
+        // route table for every connection (and keep it while it is open).
+        let router = router.with_state(()).into_make_service();
         let server = axum::serve(listener, router).with_graceful_shutdown(stop);
         let deadline = async move {
             let _ = signaled_rx.wait_for(|signaled| *signaled).await;

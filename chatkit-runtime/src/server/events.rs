@@ -36,10 +36,7 @@ type IdGenerator = Arc<dyn Fn(IdKind) -> String + Send + Sync>;
 /// from the client, and reports thread changes.
 #[derive(Clone)]
 pub struct EventSender {
-    // Boxed: a channel allocates its slots in blocks of 32, and an
-    // `Envelope` is over a kilobyte; unboxed, every open stream would hold
-    // ~38 KB of slots.
-    tx: mpsc::Sender<Box<Outgoing>>,
+    tx: mpsc::Sender<Outgoing>,
     thread: ThreadHandle,
     /// The thread version last attached to an event.
     sent_version: Arc<AtomicU64>,
@@ -51,14 +48,17 @@ pub struct EventSender {
 }
 
 /// What goes down a response's event channel to its pipeline.
-// Always boxed in the channel: the size of its variants does not matter.
-#[allow(clippy::large_enum_variant)]
+///
+/// Boxed: a channel allocates its slots in blocks of 32, and an event is
+/// about a kilobyte (widgets are large), so that unboxed every open stream
+/// would hold ~38 KB of slots; and the futures that wait to send one hold a
+/// pointer, not the event.
 pub(crate) enum Outgoing {
     /// An event of the response.
-    Event(Envelope),
+    Event(Box<Envelope>),
     /// An internal notice for an adapter (see [`EventSender::tool_call_done`]):
     /// never stored, never serialized, never sent to a ChatKit client.
-    ToolCall(ToolCallDone),
+    ToolCall(Box<ToolCallDone>),
 }
 
 /// A tool call that finished, as the model sees it: for adapters of other
@@ -102,7 +102,7 @@ impl std::fmt::Debug for EventSender {
 impl EventSender {
     /// A sender into `tx`; `tool_calls` turns on [`tool_call_done`](Self::tool_call_done).
     pub(crate) fn new(
-        tx: mpsc::Sender<Box<Outgoing>>,
+        tx: mpsc::Sender<Outgoing>,
         thread: ThreadHandle,
         ids: IdGenerator,
         tool_calls: bool,
@@ -122,22 +122,34 @@ impl EventSender {
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn send(&self, event: ThreadStreamEvent) -> Result<(), Cancelled> {
-        self.deliver(event, Delivery::Normal).await
+    pub fn send(
+        &self,
+        event: ThreadStreamEvent,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
+        self.deliver(event, Delivery::Normal)
     }
 
-    async fn deliver(&self, event: ThreadStreamEvent, delivery: Delivery) -> Result<(), Cancelled> {
+    // Not an `async fn`: the event is boxed before the future is made, so
+    // that a future waiting to send (and every future awaiting one) holds a
+    // pointer rather than the event.
+    fn deliver(
+        &self,
+        event: ThreadStreamEvent,
+        delivery: Delivery,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
         let version = self.thread.version();
         let thread = (self.sent_version.fetch_max(version, Ordering::AcqRel) < version)
             .then(|| (version, self.thread.get()));
-        self.tx
-            .send(Box::new(Outgoing::Event(Envelope {
-                event,
-                thread,
-                delivery,
-            })))
-            .await
-            .map_err(|_| Cancelled)
+        let message = Outgoing::Event(Box::new(Envelope {
+            event,
+            thread,
+            delivery,
+        }));
+        self.forward(message)
+    }
+
+    async fn forward(&self, message: Outgoing) -> Result<(), Cancelled> {
+        self.tx.send(message).await.map_err(|_| Cancelled)
     }
 
     /// Reports a finished tool call (its name, and its output as the model
@@ -161,10 +173,7 @@ impl EventSender {
             name: name.to_owned(),
             output: output.to_model_text(visibility),
         };
-        self.tx
-            .send(Box::new(Outgoing::ToolCall(call)))
-            .await
-            .map_err(|_| Cancelled)
+        self.forward(Outgoing::ToolCall(Box::new(call))).await
     }
 
     /// Changes a widget the client already shows (the `sender` of an
@@ -254,53 +263,58 @@ impl EventSender {
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn item_done(&self, item: ThreadItem) -> Result<(), Cancelled> {
-        self.send(ThreadStreamEvent::ThreadItemDone { item }).await
+    pub fn item_done(
+        &self,
+        item: ThreadItem,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
+        self.send(ThreadStreamEvent::ThreadItemDone { item })
     }
 
     /// Sends a complete assistant message with `text`.
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn assistant_message(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+    pub fn assistant_message(
+        &self,
+        text: impl Into<String>,
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
         let item = ThreadItem::AssistantMessage(AssistantMessageItem {
             base: self.new_item_base(IdKind::Message),
             content: vec![AssistantMessageContent::text(text)],
         });
-        self.item_done(item).await
+        self.item_done(item)
     }
 
     /// Sends a widget as a complete item.
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn widget(
+    pub fn widget(
         &self,
         widget: impl Into<WidgetRoot>,
         copy_text: Option<String>,
-    ) -> Result<(), Cancelled> {
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
         let item = ThreadItem::Widget(WidgetItem {
             base: self.new_item_base(IdKind::Message),
             widget: widget.into(),
             copy_text,
         });
-        self.item_done(item).await
+        self.item_done(item)
     }
 
     /// Sends a transient progress line.
     ///
     /// # Errors
     /// [`Cancelled`] once the client is gone.
-    pub async fn progress(
+    pub fn progress(
         &self,
         text: impl Into<String>,
         icon: Option<IconName>,
-    ) -> Result<(), Cancelled> {
+    ) -> impl Future<Output = Result<(), Cancelled>> + Send + '_ {
         self.send(ThreadStreamEvent::ProgressUpdate {
             icon,
             text: text.into(),
         })
-        .await
     }
 
     /// Streams an assistant message: `thread.item.added`, a content part,

@@ -53,11 +53,14 @@ impl Output {
     }
 
     /// Sends an event; `Err` when the client is gone.
-    async fn send(&self, event: &ThreadStreamEvent) -> Result<(), ()> {
-        self.tx
-            .send(Frame::Event(sse_frame(event)))
-            .await
-            .map_err(|_| ())
+    // Serialized before the future is made: a future waiting for a slow
+    // client holds the frame, not the event (about a kilobyte).
+    fn send(&self, event: &ThreadStreamEvent) -> impl Future<Output = Result<(), ()>> + use<'_> {
+        self.send_frame(sse_frame(event))
+    }
+
+    async fn send_frame(&self, frame: Bytes) -> Result<(), ()> {
+        self.tx.send(Frame::Event(frame)).await.map_err(|_| ())
     }
 
     /// Sends an event if the client has room for it now.
@@ -66,11 +69,8 @@ impl Output {
     }
 
     /// Passes a finished tool call on to the adapter; `Err` when the client is gone.
-    async fn tool_call(&self, call: ToolCallDone) -> Result<(), ()> {
-        self.tx
-            .send(Frame::ToolCall(Box::new(call)))
-            .await
-            .map_err(|_| ())
+    async fn tool_call(&self, call: Box<ToolCallDone>) -> Result<(), ()> {
+        self.tx.send(Frame::ToolCall(call)).await.map_err(|_| ())
     }
 }
 
@@ -165,17 +165,17 @@ where
 {
     /// Stores what the event asks to store, then forwards it, then reports
     /// a thread change made before it was sent.
-    async fn handle(
-        &mut self,
-        Envelope {
+    // The envelope stays boxed: this future holds a pointer, not the event.
+    async fn handle(&mut self, envelope: Box<Envelope>) -> Result<(), Failure> {
+        let Envelope {
             event,
             thread,
             delivery,
-        }: Envelope,
-    ) -> Result<(), Failure> {
+        } = &*envelope;
+        let delivery = *delivery;
         let store = &self.kit.store;
         let mut forward = delivery != Delivery::StoreOnly;
-        match &event {
+        match event {
             _ if delivery == Delivery::ForwardOnly => {}
             ThreadStreamEvent::ThreadItemAdded { item } => {
                 self.pending.retain(|pending| pending.id() != item.id());
@@ -185,7 +185,8 @@ where
                 if let Some(item) = self.pending.iter_mut().find(|item| item.id() == item_id) {
                     apply_update(item, update);
                 } else {
-                    self.update_stored_widget(item_id, update).await?;
+                    // Rare, and its future is large: boxed.
+                    Box::pin(self.update_stored_widget(item_id, update)).await?;
                 }
             }
             ThreadStreamEvent::ThreadItemDone { item } => {
@@ -214,13 +215,13 @@ where
         }
         if forward {
             self.output
-                .send(&event)
+                .send(event)
                 .await
                 .map_err(|()| Failure::Disconnected)?;
         }
         match thread {
-            Some((version, thread)) if version > self.synced_version => {
-                self.report_thread(version, &thread).await
+            Some((version, thread)) if *version > self.synced_version => {
+                self.report_thread(*version, thread).await
             }
             _ => Ok(()),
         }
@@ -289,11 +290,11 @@ where
             .save_thread(thread, self.ctx)
             .await
             .map_err(Failure::Store)?;
-        let event = ThreadStreamEvent::ThreadUpdated {
+        let frame = sse_frame(&ThreadStreamEvent::ThreadUpdated {
             thread: client_thread(thread),
-        };
+        });
         self.output
-            .send(&event)
+            .send_frame(frame)
             .await
             .map_err(|()| Failure::Disconnected)
     }
@@ -386,7 +387,12 @@ async fn cancelling(phase: &mut tokio::sync::watch::Receiver<Phase>) {
 }
 
 /// Runs a streamed response to its end, or until the client goes away.
-pub(crate) async fn drive<S, C>(
+///
+/// Everything large (the events before the response, the request, the
+/// user's `respond` future) is serialized or boxed here, before the
+/// response's future is made: that future lives as long as the stream, and
+/// its size is what every open stream holds.
+pub(crate) fn drive<S, C>(
     kit: ChatKit<S, C>,
     thread: ThreadMetadata,
     prelude: Vec<ThreadStreamEvent>,
@@ -394,34 +400,21 @@ pub(crate) async fn drive<S, C>(
     ctx: Arc<C>,
     output: Output,
     first: Option<ThreadStreamEvent>,
-) where
+) -> impl Future<Output = ()> + Send
+where
     S: ChatKitServer<C>,
     C: Send + Sync + 'static,
 {
-    for event in &prelude {
-        if output.send(event).await.is_err() {
-            return;
-        }
-    }
-    let handle = ThreadHandle::new(thread.clone());
     let options = kit.server.stream_options(&thread, &ctx);
-    if output
-        .send(&ThreadStreamEvent::StreamOptions {
-            stream_options: options,
-        })
-        .await
-        .is_err()
-    {
-        return;
-    }
+    let mut opening: Vec<Bytes> = prelude.iter().map(sse_frame).collect();
+    opening.push(sse_frame(&ThreadStreamEvent::StreamOptions {
+        stream_options: options,
+    }));
     // Stored by the caller (the answered structured input).
-    if let Some(event) = first
-        && output.send(&event).await.is_err()
-    {
-        return;
-    }
+    opening.extend(first.as_ref().map(sse_frame));
 
-    let (tx, mut rx) = mpsc::channel(EVENT_BUFFER);
+    let handle = ThreadHandle::new(thread.clone());
+    let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let ids = {
         let store = Arc::clone(&kit.store);
         let ctx = Arc::clone(&ctx);
@@ -452,25 +445,54 @@ pub(crate) async fn drive<S, C>(
         }
     };
     // Boxed, so that dropping it on disconnect really ends the response.
-    let mut work = Box::pin(AssertUnwindSafe(work).catch_unwind());
+    let work: Work = Box::pin(AssertUnwindSafe(work).catch_unwind());
+    run_pipeline(kit, handle, thread.id, opening, work, rx, ctx, output)
+}
 
+/// What `respond` or `action` returns, or its panic.
+type Work =
+    std::pin::Pin<Box<dyn Future<Output = std::thread::Result<Result<(), StreamError>>> + Send>>;
+
+#[allow(clippy::too_many_arguments)]
+async fn run_pipeline<S, C>(
+    kit: ChatKit<S, C>,
+    handle: ThreadHandle,
+    thread_id: String,
+    opening: Vec<Bytes>,
+    mut work: Work,
+    mut rx: mpsc::Receiver<Outgoing>,
+    ctx: Arc<C>,
+    output: Output,
+) where
+    S: ChatKitServer<C>,
+    C: Send + Sync + 'static,
+{
+    for frame in opening {
+        if output.send_frame(frame).await.is_err() {
+            return;
+        }
+    }
     let mut response = Response {
         kit: &kit,
         ctx: &ctx,
         thread: &handle,
-        thread_id: thread.id.clone(),
+        thread_id,
         output: &output,
         pending: Vec::new(),
         synced_version: 0,
     };
     let mut outcome = None;
     let mut shutdown = kit.responses.phase();
+    // Made once, not on every event.
+    let closed = std::pin::pin!(output.tx.closed());
+    let cancelled = std::pin::pin!(cancelling(&mut shutdown));
+    let (mut closed, mut cancelled) = (closed, cancelled);
     let failure = loop {
         tokio::select! {
             biased;
-            () = output.tx.closed() => break Some(Failure::Disconnected),
-            () = cancelling(&mut shutdown) => break Some(Failure::Shutdown),
-            message = rx.recv() => match message.map(|message| *message) {
+            () = &mut closed => break Some(Failure::Disconnected),
+            () = &mut cancelled => break Some(Failure::Shutdown),
+            message = rx.recv() => match message {
                 Some(Outgoing::Event(envelope)) => {
                     if let Err(failure) = response.handle(envelope).await {
                         break Some(failure);
@@ -486,34 +508,113 @@ pub(crate) async fn drive<S, C>(
             result = &mut work, if outcome.is_none() => outcome = Some(result),
         }
     };
+    // The ends below are boxed: they run once, and unboxed their futures
+    // would make every stream's future larger for its whole life.
     match failure {
         None => match outcome {
             Some(Ok(Ok(()))) | None => {
-                let _ = response.sync_thread().await;
+                let _ = Box::pin(response.sync_thread()).await;
             }
-            Some(Ok(Err(error))) => response.fail(&error).await,
-            Some(Err(_panic)) => response.fail(&StreamError::failed(true)).await,
+            Some(Ok(Err(error))) => Box::pin(response.fail(&error)).await,
+            Some(Err(_panic)) => Box::pin(response.fail(&StreamError::failed(true))).await,
         },
-        Some(Failure::Store(error)) => response.fail(&StreamError::from(error)).await,
+        Some(Failure::Store(error)) => {
+            Box::pin(response.fail(&StreamError::from(error))).await;
+        }
         Some(failure @ (Failure::Disconnected | Failure::Shutdown)) => {
             // Stop the response first: dropping it cancels model calls and tools.
             drop(work);
             let pending = std::mem::take(&mut response.pending);
-            let thread = handle.get();
-            let _ = kit
-                .server
-                .handle_stream_cancelled(&thread, pending, kit.store.as_ref(), &ctx)
-                .await;
-            if handle.version() > response.synced_version {
-                let _ = kit.store.save_thread(&handle.get(), &ctx).await;
-            }
-            if let Failure::Shutdown = failure {
-                tracing::info!("response cancelled by the server's shutdown");
-                // The client may retry on another replica; never wait for a slow one.
-                output.try_send(&StreamError::failed(true).to_event());
-            } else {
-                tracing::debug!("response cancelled: the client went away");
-            }
+            let synced = response.synced_version;
+            Box::pin(cancelled_response(
+                &kit, &handle, pending, synced, &ctx, &output, failure,
+            ))
+            .await;
         }
+    }
+}
+
+/// Stores what a response cancelled by its client or a shutdown had sent.
+async fn cancelled_response<S, C>(
+    kit: &ChatKit<S, C>,
+    handle: &ThreadHandle,
+    pending: Vec<ThreadItem>,
+    synced_version: u64,
+    ctx: &C,
+    output: &Output,
+    failure: Failure,
+) where
+    S: ChatKitServer<C>,
+    C: Send + Sync + 'static,
+{
+    let thread = handle.get();
+    let _ = kit
+        .server
+        .handle_stream_cancelled(&thread, pending, kit.store.as_ref(), ctx)
+        .await;
+    if handle.version() > synced_version {
+        let _ = kit.store.save_thread(&handle.get(), ctx).await;
+    }
+    if let Failure::Shutdown = failure {
+        tracing::info!("response cancelled by the server's shutdown");
+        // The client may retry on another replica; never wait for a slow one.
+        output.try_send(&StreamError::failed(true).to_event());
+    } else {
+        tracing::debug!("response cancelled: the client went away");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::protocol::{ThreadMetadata, ThreadStreamEvent};
+    use crate::server::{ChatKitServer, EventSender, ThreadHandle};
+
+    /// Every open stream holds its response's future for as long as it is
+    /// open: these budgets keep what the load test measured (about 55 KB of
+    /// memory per open stream, most of it the connections' buffers).
+    #[test]
+    fn the_futures_of_an_open_stream_stay_small() {
+        let store: Arc<dyn crate::store::Store<String>> =
+            Arc::new(crate::store::MemoryStore::new());
+        let model = Arc::new(crate::model::ScriptedModel::new());
+        let agent = crate::agent::Agent::with_model("a", model);
+        let server = crate::agent::AgentServer::new(agent.clone(), Arc::clone(&store));
+        let kit = super::ChatKit::with_store(server, Arc::clone(&store));
+        let thread = ThreadMetadata::new("thr_1");
+        let user = "u".to_owned();
+
+        let (tx, _rx) = tokio::sync::mpsc::channel(1);
+        let output = super::Output::new(tx, false);
+        let run = super::Run::Respond(None);
+        let drive = super::drive(
+            kit.clone(),
+            thread.clone(),
+            Vec::new(),
+            run,
+            Arc::new(user.clone()),
+            output,
+            None,
+        );
+        let size = std::mem::size_of_val(&drive);
+        assert!(size <= 2048, "the pipeline's future is {size} bytes");
+
+        let handle = ThreadHandle::new(thread);
+        let (tx, _rx) = tokio::sync::mpsc::channel(1);
+        let sender = EventSender::new(tx, handle.clone(), Arc::new(|_| String::new()), false);
+        let respond = kit.server.respond(&handle, None, &sender, &user);
+        let size = std::mem::size_of_val(&*respond);
+        assert!(size <= 4096, "an agent's response future is {size} bytes");
+
+        // Awaited for every event: it holds the event boxed, not inline.
+        let event = ThreadStreamEvent::ProgressUpdate {
+            icon: None,
+            text: String::new(),
+        };
+        assert!(std::mem::size_of::<ThreadStreamEvent>() > 512);
+        let send = sender.send(event);
+        let size = std::mem::size_of_val(&send);
+        assert!(size <= 256, "sending an event is a {size}-byte future");
     }
 }

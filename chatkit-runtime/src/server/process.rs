@@ -140,20 +140,16 @@ where
                 let attachments = self.load_attachments(&params.input, &ctx).await?;
                 let thread = ThreadMetadata::new(store.generate_thread_id(&ctx));
                 let lease = self.lock(&thread.id, &ctx).await?;
-                store.save_thread(&thread, &ctx).await?;
-                let stored = async {
-                    self.import_history(&thread, history, &ctx).await?;
-                    self.add_user_message(&thread, params.input, attachments, &ctx)
-                        .await
-                };
-                let message = match stored.await {
-                    Ok(message) => message,
-                    Err(error) => {
-                        // Never leave a thread without its first message.
-                        let _ = store.delete_thread(&thread.id, &ctx).await;
-                        return Err(error);
-                    }
-                };
+                let mut items = self.history_items(&thread, history, &ctx);
+                let message = self
+                    .user_message(&thread, params.input, attachments, &ctx)
+                    .await?;
+                items.push(ThreadItem::UserMessage(message.clone()));
+                if let Err(error) = store.create_thread(&thread, &items, &ctx).await {
+                    // Never leave a thread without its first message.
+                    let _ = store.delete_thread(&thread.id, &ctx).await;
+                    return Err(error.into());
+                }
                 let prelude = vec![
                     ThreadStreamEvent::ThreadCreated {
                         thread: client_thread(&thread),
@@ -388,17 +384,17 @@ where
         ctx: Arc<C>,
     ) -> ProcessResult {
         let (tx, rx) = mpsc::channel(FRAME_BUFFER);
-        let kit = self.clone();
         let running = self.responses.start();
+        let output = Output::new(tx, self.tool_calls);
+        let response = pipeline::drive(self.clone(), thread, prelude, run, ctx, output, first);
         // In the request's span, so that what `respond` logs is attributed to it.
-        let task = async move {
-            let output = Output::new(tx, kit.tool_calls);
-            pipeline::drive(kit, thread, prelude, run, ctx, output, first).await;
+        let response = async move {
+            response.await;
             // Held until the response, and its cancellation handling, are over.
             drop(lease);
             drop(running);
         };
-        tokio::spawn(tracing::Instrument::in_current_span(task));
+        tokio::spawn(tracing::Instrument::in_current_span(response));
         ProcessResult::Stream(EventStream { rx })
     }
 
@@ -415,37 +411,41 @@ where
         Ok(attachments)
     }
 
-    /// Stores the messages of a conversation imported with its first one.
-    async fn import_history(
+    /// The messages of a conversation imported with its first one, as items.
+    fn history_items(
         &self,
         thread: &ThreadMetadata,
         history: Vec<HistoryMessage>,
         ctx: &C,
-    ) -> Result<(), ServerError> {
-        for message in history {
-            match message {
-                HistoryMessage::User(text) => {
-                    let input = UserMessageInput::text(text);
-                    self.add_user_message(thread, input, Vec::new(), ctx)
-                        .await?;
+    ) -> Vec<ThreadItem> {
+        history
+            .into_iter()
+            .map(|message| {
+                let base = ItemBase::new(
+                    self.store.generate_item_id(IdKind::Message, thread, ctx),
+                    thread.id.clone(),
+                );
+                match message {
+                    HistoryMessage::User(text) => ThreadItem::UserMessage(UserMessageItem {
+                        base,
+                        content: UserMessageInput::text(text).content,
+                        attachments: Vec::new(),
+                        quoted_text: None,
+                        inference_options: Default::default(),
+                    }),
+                    HistoryMessage::Assistant(text) => {
+                        ThreadItem::AssistantMessage(AssistantMessageItem {
+                            base,
+                            content: vec![AssistantMessageContent::text(text)],
+                        })
+                    }
                 }
-                HistoryMessage::Assistant(text) => {
-                    let item = ThreadItem::AssistantMessage(AssistantMessageItem {
-                        base: ItemBase::new(
-                            self.store.generate_item_id(IdKind::Message, thread, ctx),
-                            thread.id.clone(),
-                        ),
-                        content: vec![AssistantMessageContent::text(text)],
-                    });
-                    self.store.add_thread_item(&thread.id, &item, ctx).await?;
-                }
-            }
-        }
-        Ok(())
+            })
+            .collect()
     }
 
-    /// Stores a user message, with its attachments stamped with the thread.
-    async fn add_user_message(
+    /// A new user message, with its attachments stamped with the thread (and stored).
+    async fn user_message(
         &self,
         thread: &ThreadMetadata,
         input: UserMessageInput,
@@ -456,7 +456,7 @@ where
             attachment.base_mut().thread_id = Some(thread.id.clone());
             self.store.save_attachment(attachment, ctx).await?;
         }
-        let message = UserMessageItem {
+        Ok(UserMessageItem {
             base: ItemBase::new(
                 self.store.generate_item_id(IdKind::Message, thread, ctx),
                 thread.id.clone(),
@@ -465,7 +465,18 @@ where
             attachments,
             quoted_text: input.quoted_text,
             inference_options: input.inference_options,
-        };
+        })
+    }
+
+    /// Stores a new user message, with its attachments stamped with the thread.
+    async fn add_user_message(
+        &self,
+        thread: &ThreadMetadata,
+        input: UserMessageInput,
+        attachments: Vec<Attachment>,
+        ctx: &C,
+    ) -> Result<UserMessageItem, ServerError> {
+        let message = self.user_message(thread, input, attachments, ctx).await?;
         self.store
             .add_thread_item(&thread.id, &ThreadItem::UserMessage(message.clone()), ctx)
             .await?;

@@ -212,6 +212,23 @@ pub trait Store<C: Send + Sync>: Send + Sync + 'static {
     /// Inserts or replaces a thread.
     async fn save_thread(&self, thread: &ThreadMetadata, ctx: &C) -> Result<(), StoreError>;
 
+    /// Stores a new thread with its first items, in order: the conversation
+    /// a `threads.create` starts. The default saves the thread, then adds
+    /// each item; the built-in stores do it in one statement (and
+    /// `PostgresStore` at once: all or none).
+    async fn create_thread(
+        &self,
+        thread: &ThreadMetadata,
+        items: &[ThreadItem],
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        self.save_thread(thread, ctx).await?;
+        for item in items {
+            self.add_thread_item(&thread.id, item, ctx).await?;
+        }
+        Ok(())
+    }
+
     /// Lists threads.
     async fn load_threads(
         &self,

@@ -324,6 +324,60 @@ impl<C: ScopedContext> Store<C> for PostgresStore {
         Ok(())
     }
 
+    async fn create_thread(
+        &self,
+        thread: &ThreadMetadata,
+        items: &[ThreadItem],
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        let scope = ctx.scope();
+        if items.is_empty() || !storable(&[scope, &thread.id]) {
+            return self.save_thread(thread, ctx).await;
+        }
+        let ids: Vec<&str> = items.iter().map(ThreadItem::id).collect();
+        let times: Vec<_> = items.iter().map(ThreadItem::created_at).collect();
+        let data = items
+            .iter()
+            .map(|item| to_json(item, "item", item.id()))
+            .collect::<Result<Vec<_>, _>>()?;
+        // One statement, so all or none: the thread, then its items in
+        // order (their `seq`). No row for the thread when another scope has
+        // its id, and then none for its items either.
+        let result = sqlx::query(
+            "WITH thread AS ( \
+                 INSERT INTO chatkit_threads (id, scope, created_at, data) \
+                 VALUES ($1, $2, $3, $4::jsonb) \
+                 ON CONFLICT (id) DO UPDATE \
+                 SET created_at = excluded.created_at, data = excluded.data \
+                 WHERE chatkit_threads.scope = excluded.scope \
+                 RETURNING id \
+             ) \
+             INSERT INTO chatkit_items (id, thread_id, scope, created_at, data) \
+             SELECT item.id, thread.id, $2, item.created_at, item.data \
+             FROM thread CROSS JOIN \
+                 UNNEST($5::text[], $6::timestamptz[], $7::jsonb[]) \
+                 WITH ORDINALITY AS item (id, created_at, data, position) \
+             ORDER BY item.position \
+             ON CONFLICT (thread_id, id) DO UPDATE \
+             SET created_at = excluded.created_at, data = excluded.data \
+             WHERE chatkit_items.scope = excluded.scope",
+        )
+        .bind(&thread.id)
+        .bind(scope)
+        .bind(thread.created_at)
+        .bind(to_json(thread, "thread", &thread.id)?)
+        .bind(ids)
+        .bind(times)
+        .bind(data)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| value_error(err, "thread", &thread.id))?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::not_found("thread", &thread.id));
+        }
+        Ok(())
+    }
+
     async fn load_threads(
         &self,
         limit: u32,

@@ -1,7 +1,10 @@
 //! A store in an embedded SQLite database.
 
+mod connections;
+
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,7 +12,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Executor, SqlSafeStr, Sqlite};
+use sqlx::{AssertSqlSafe, Connection as _, Executor, SqlSafeStr, Sqlite};
+
+use connections::{Conn, Connections};
 
 use super::rows::{fetch_limit, from_json, migrate_error, page, to_json};
 use super::{ScopedContext, Store, StoreError};
@@ -18,8 +23,12 @@ use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata, Times
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Connections of a file database: SQLite serializes writers anyway, and WAL
-/// lets a few readers run beside the writer.
+/// Reading connections of a file database: WAL lets them run beside the
+/// writer.
+const READERS: usize = 4;
+
+/// The most connections of a file database's pool (for the app's own
+/// tables), opened as they are needed.
 const FILE_POOL_SIZE: u32 = 4;
 
 /// The schema, versioned: each migration runs once per database, in order,
@@ -30,11 +39,65 @@ fn migrator() -> Migrator {
         1,
         Cow::Borrowed("init"),
         MigrationType::Simple,
-        include_str!("../../migrations/sqlite/0001_init.sql").into_sql_str(),
+        include_str!("../../../migrations/sqlite/0001_init.sql").into_sql_str(),
         false,
     )]);
     migrator.dangerous_set_table_name("_chatkit_migrations");
     migrator
+}
+
+// The two upserts take their parameters in order (`?`, not `?N`): one
+// query can then run several of them, each taking the next parameters.
+
+/// Inserts or replaces a thread; binds its id, scope, creation time and
+/// JSON. Replacing keeps the row and its `seq`; another scope's row is left
+/// alone (no row changes), which callers report as not found.
+const UPSERT_THREAD: &str = "INSERT INTO threads (id, scope, created_at, seq, data) \
+     VALUES (?, ?, ?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM threads), ?) \
+     ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, data = excluded.data \
+     WHERE threads.scope = excluded.scope";
+
+/// Inserts or replaces an item; see [`bind_item`]. One statement: the
+/// thread check and the upsert are atomic, and no row changes when the
+/// thread is not the scope's. A conflict keeps the row, and with it `seq`:
+/// the item's position.
+const UPSERT_ITEM: &str = "INSERT INTO items (id, thread_id, scope, created_at, seq, data) \
+     SELECT ?, ?, ?, ?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM items), ? \
+     WHERE EXISTS (SELECT 1 FROM threads WHERE id = ? AND scope = ?) \
+     ON CONFLICT (thread_id, id) DO UPDATE \
+     SET created_at = excluded.created_at, data = excluded.data \
+     WHERE items.scope = excluded.scope";
+
+type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// The parameters of [`UPSERT_THREAD`].
+fn bind_thread<'q>(
+    query: Query<'q>,
+    thread: &'q ThreadMetadata,
+    scope: &'q str,
+) -> Result<Query<'q>, StoreError> {
+    Ok(query
+        .bind(&thread.id)
+        .bind(scope)
+        .bind(sortable_time(thread.created_at))
+        .bind(to_json(thread, "thread", &thread.id)?))
+}
+
+/// The parameters of [`UPSERT_ITEM`] for `item` of `thread_id` in `scope`.
+fn bind_item<'q>(
+    query: Query<'q>,
+    thread_id: &'q str,
+    scope: &'q str,
+    item: &'q ThreadItem,
+) -> Result<Query<'q>, StoreError> {
+    Ok(query
+        .bind(item.id())
+        .bind(thread_id)
+        .bind(scope)
+        .bind(sortable_time(item.created_at()))
+        .bind(to_json(item, "item", item.id())?)
+        .bind(thread_id)
+        .bind(scope))
 }
 
 /// Page queries: `(scope, [thread,] limit)` from the start, or `(scope,
@@ -90,7 +153,10 @@ mod page_sql {
 /// ```
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// The app's; the store's too when it has no connections of its own.
     pool: SqlitePool,
+    /// A file database's own connections (see [`connections`]).
+    own: Option<Arc<Connections>>,
     /// An SQLite file has one server process: responses lock threads in it.
     locks: super::LocalThreadLocks,
 }
@@ -100,9 +166,11 @@ impl SqliteStore {
     /// `"sqlite://chatkit.db"`, `"sqlite:///var/lib/app/chatkit.db"` or
     /// `"sqlite::memory:"`, and brings its schema up to date.
     ///
-    /// A file database runs in WAL mode with a busy timeout and a small
-    /// pool; an in-memory one on a single connection that is kept open (the
-    /// database lives as long as the store). Foreign keys are enforced.
+    /// A file database runs in WAL mode, with one connection that writes
+    /// (writes wait for it in turn) and a few that read, beside the
+    /// [`pool`](Self::pool) for the app's own tables; an in-memory one on a
+    /// single connection that is kept open (the database lives as long as
+    /// the store). Foreign keys are enforced.
     ///
     /// # Errors
     ///
@@ -115,26 +183,35 @@ impl SqliteStore {
             .map_err(unavailable)?
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = if is_in_memory(url) {
-            SqlitePoolOptions::new()
+        // An embedded database has no connection to lose: no ping before
+        // each use.
+        let pool_options = SqlitePoolOptions::new().test_before_acquire(false);
+        if is_in_memory(url) {
+            let pool = pool_options
                 .max_connections(1)
                 .min_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .connect_with(options)
                 .await
-        } else {
-            let options = options
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
-            SqlitePoolOptions::new()
-                .max_connections(FILE_POOL_SIZE)
-                .connect_with(options)
-                .await
+                .map_err(unavailable)?;
+            return Self::from_pool(pool).await;
         }
-        .map_err(unavailable)?;
-        Self::from_pool(pool).await
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal);
+        let pool = pool_options
+            .max_connections(FILE_POOL_SIZE)
+            .connect_with(options.clone())
+            .await
+            .map_err(unavailable)?;
+        let mut store = Self::from_pool(pool).await?;
+        let own = Connections::open(&options, READERS)
+            .await
+            .map_err(unavailable)?;
+        store.own = Some(Arc::new(own));
+        Ok(store)
     }
 
     /// A new, empty database in memory, gone when the store (its last clone)
@@ -159,22 +236,43 @@ impl SqliteStore {
         migrator().run(&pool).await.map_err(migrate_error)?;
         Ok(Self {
             pool,
+            own: None,
             locks: super::LocalThreadLocks::new(),
         })
     }
 
     /// The connection pool, for the app's own tables.
+    ///
+    /// The store writes on a connection of its own (for a file database);
+    /// the app's writes on the pool wait for the store's in SQLite's busy
+    /// handler (5 s at most).
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
-    /// Begins a transaction that holds the write lock from its start, so it
-    /// waits for other writers (busy timeout) instead of failing midway.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(sql_error)
+    /// A connection to write on, once the writes queued before are done.
+    async fn writer(&self) -> Result<Conn<'_>, StoreError> {
+        match &self.own {
+            Some(own) => own.writer().await,
+            None => Ok(Conn::Pooled(self.pool.acquire().await.map_err(sql_error)?)),
+        }
+    }
+
+    /// A connection to read on.
+    async fn reader(&self) -> Result<Conn<'_>, StoreError> {
+        match &self.own {
+            Some(own) => own.reader().await,
+            None => Ok(Conn::Pooled(self.pool.acquire().await.map_err(sql_error)?)),
+        }
+    }
+
+    /// Closes the database: the pool, and the store's own connections once
+    /// their operations in progress are done. Later operations fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+        if let Some(own) = &self.own {
+            own.close().await;
+        }
     }
 
     /// `(created_at, seq)` of item `item_id` of the thread, the position a cursor points at.
@@ -223,25 +321,10 @@ impl SqliteStore {
         item: &ThreadItem,
         scope: &str,
     ) -> Result<(), StoreError> {
-        let data = to_json(item, "item", item.id())?;
-        // One statement: the thread check and the upsert are atomic. A
-        // conflict keeps the row, and with it `seq`: the item's position.
-        let result = sqlx::query(
-            "INSERT INTO items (id, thread_id, scope, created_at, seq, data) \
-             SELECT ?1, ?2, ?3, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM items), ?5 \
-             WHERE EXISTS (SELECT 1 FROM threads WHERE id = ?2 AND scope = ?3) \
-             ON CONFLICT (thread_id, id) DO UPDATE \
-             SET created_at = excluded.created_at, data = excluded.data \
-             WHERE items.scope = excluded.scope",
-        )
-        .bind(item.id())
-        .bind(thread_id)
-        .bind(scope)
-        .bind(sortable_time(item.created_at()))
-        .bind(data)
-        .execute(&self.pool)
-        .await
-        .map_err(sql_error)?;
+        let result = bind_item(sqlx::query(UPSERT_ITEM), thread_id, scope, item)?
+            .execute(&mut *self.writer().await?)
+            .await
+            .map_err(sql_error)?;
         if result.rows_affected() == 0 {
             return Err(StoreError::not_found("thread", thread_id));
         }
@@ -256,7 +339,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
             sqlx::query_as::<_, (String,)>("SELECT data FROM threads WHERE scope = ?1 AND id = ?2")
                 .bind(ctx.scope())
                 .bind(thread_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reader().await?)
                 .await
                 .map_err(sql_error)?
                 .ok_or_else(|| StoreError::not_found("thread", thread_id))?;
@@ -264,22 +347,40 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
     }
 
     async fn save_thread(&self, thread: &ThreadMetadata, ctx: &C) -> Result<(), StoreError> {
-        let data = to_json(thread, "thread", &thread.id)?;
-        // Replacing keeps the row and its `seq`; another scope's row is left
-        // alone (no row changes), which is reported as not found.
-        let result = sqlx::query(
-            "INSERT INTO threads (id, scope, created_at, seq, data) \
-             VALUES (?1, ?2, ?3, (SELECT IFNULL(MAX(seq), 0) + 1 FROM threads), ?4) \
-             ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, data = excluded.data \
-             WHERE threads.scope = excluded.scope",
-        )
-        .bind(&thread.id)
-        .bind(ctx.scope())
-        .bind(sortable_time(thread.created_at))
-        .bind(data)
-        .execute(&self.pool)
-        .await
-        .map_err(sql_error)?;
+        let result = bind_thread(sqlx::query(UPSERT_THREAD), thread, ctx.scope())?
+            .execute(&mut *self.writer().await?)
+            .await
+            .map_err(sql_error)?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::not_found("thread", &thread.id));
+        }
+        Ok(())
+    }
+
+    async fn create_thread(
+        &self,
+        thread: &ThreadMetadata,
+        items: &[ThreadItem],
+        ctx: &C,
+    ) -> Result<(), StoreError> {
+        // One round trip to the writer's thread for them all: the statements
+        // of one query, each committed as it runs.
+        let scope = ctx.scope();
+        let mut sql = UPSERT_THREAD.to_owned();
+        for _ in items {
+            sql.push_str(";\n");
+            sql.push_str(UPSERT_ITEM);
+        }
+        let mut query = bind_thread(sqlx::query(AssertSqlSafe(sql)), thread, scope)?;
+        for item in items {
+            query = bind_item(query, &thread.id, scope, item)?;
+        }
+        let result = query
+            .execute(&mut *self.writer().await?)
+            .await
+            .map_err(sql_error)?;
+        // No row for the thread when another scope has its id, and then
+        // none for its items either.
         if result.rows_affected() == 0 {
             return Err(StoreError::not_found("thread", &thread.id));
         }
@@ -295,51 +396,56 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
     ) -> Result<Page<ThreadMetadata>, StoreError> {
         let scope = ctx.scope();
         let fetch = fetch_limit(limit);
-        // One snapshot for the cursor and the page.
-        let mut tx = self.pool.begin().await.map_err(sql_error)?;
-        let rows = match after {
-            None => {
-                let sql = match order {
-                    Order::Asc => page_sql::THREADS_ASC,
-                    Order::Desc => page_sql::THREADS_DESC,
-                };
-                sqlx::query_as::<_, (String, String)>(sql)
-                    .bind(scope)
-                    .bind(fetch)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
-            Some(cursor) => {
-                let (created_at, seq) = sqlx::query_as::<_, (String, i64)>(
-                    "SELECT created_at, seq FROM threads WHERE scope = ?1 AND id = ?2",
-                )
+        let Some(cursor) = after else {
+            let sql = match order {
+                Order::Asc => page_sql::THREADS_ASC,
+                Order::Desc => page_sql::THREADS_DESC,
+            };
+            let rows = sqlx::query_as::<_, (String, String)>(sql)
                 .bind(scope)
-                .bind(cursor)
-                .fetch_optional(&mut *tx)
+                .bind(fetch)
+                .fetch_all(&mut *self.reader().await?)
                 .await
-                .map_err(sql_error)?
-                .ok_or_else(|| StoreError::not_found("thread", cursor))?;
-                let sql = match order {
-                    Order::Asc => page_sql::THREADS_AFTER_ASC,
-                    Order::Desc => page_sql::THREADS_AFTER_DESC,
-                };
-                sqlx::query_as::<_, (String, String)>(sql)
-                    .bind(scope)
-                    .bind(created_at)
-                    .bind(seq)
-                    .bind(fetch)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
-        }
-        .map_err(sql_error)?;
+                .map_err(sql_error)?;
+            return page(rows, limit, "thread");
+        };
+        // One snapshot for the cursor and the page.
+        let mut conn = self.reader().await?;
+        let mut tx = conn.begin().await.map_err(sql_error)?;
+        let (created_at, seq) = sqlx::query_as::<_, (String, i64)>(
+            "SELECT created_at, seq FROM threads WHERE scope = ?1 AND id = ?2",
+        )
+        .bind(scope)
+        .bind(cursor)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(sql_error)?
+        .ok_or_else(|| StoreError::not_found("thread", cursor))?;
+        let sql = match order {
+            Order::Asc => page_sql::THREADS_AFTER_ASC,
+            Order::Desc => page_sql::THREADS_AFTER_DESC,
+        };
+        let rows = sqlx::query_as::<_, (String, String)>(sql)
+            .bind(scope)
+            .bind(created_at)
+            .bind(seq)
+            .bind(fetch)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(sql_error)?;
         tx.commit().await.map_err(sql_error)?;
         page(rows, limit, "thread")
     }
 
     async fn delete_thread(&self, thread_id: &str, ctx: &C) -> Result<(), StoreError> {
         let scope = ctx.scope();
-        let mut tx = self.begin_write().await?;
+        let mut conn = self.writer().await?;
+        // The write lock from the start: other connections wait for it
+        // (busy timeout) rather than fail midway.
+        let mut tx = conn
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(sql_error)?;
         // The items go explicitly, not only by `ON DELETE CASCADE`: a pool
         // from `from_pool` may not enforce foreign keys.
         sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2")
@@ -371,42 +477,47 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
     ) -> Result<Page<ThreadItem>, StoreError> {
         let scope = ctx.scope();
         let fetch = fetch_limit(limit);
+        let Some(cursor) = after else {
+            // The first page (what every response reads) in one statement:
+            // items are deleted with their thread, so a page with items is
+            // a thread's, and only an empty one needs the check.
+            let sql = match order {
+                Order::Asc => page_sql::ITEMS_ASC,
+                Order::Desc => page_sql::ITEMS_DESC,
+            };
+            let mut conn = self.reader().await?;
+            let rows = sqlx::query_as::<_, (String, String)>(sql)
+                .bind(scope)
+                .bind(thread_id)
+                .bind(fetch)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(sql_error)?;
+            if rows.is_empty() && !Self::thread_exists(&mut *conn, scope, thread_id).await? {
+                return Err(StoreError::not_found("thread", thread_id));
+            }
+            return page(rows, limit, "item");
+        };
         // One snapshot for the thread check, the cursor and the page.
-        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let mut conn = self.reader().await?;
+        let mut tx = conn.begin().await.map_err(sql_error)?;
         if !Self::thread_exists(&mut *tx, scope, thread_id).await? {
             return Err(StoreError::not_found("thread", thread_id));
         }
-        let rows = match after {
-            None => {
-                let sql = match order {
-                    Order::Asc => page_sql::ITEMS_ASC,
-                    Order::Desc => page_sql::ITEMS_DESC,
-                };
-                sqlx::query_as::<_, (String, String)>(sql)
-                    .bind(scope)
-                    .bind(thread_id)
-                    .bind(fetch)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
-            Some(cursor) => {
-                let (created_at, seq) =
-                    Self::item_position(&mut *tx, scope, thread_id, cursor).await?;
-                let sql = match order {
-                    Order::Asc => page_sql::ITEMS_AFTER_ASC,
-                    Order::Desc => page_sql::ITEMS_AFTER_DESC,
-                };
-                sqlx::query_as::<_, (String, String)>(sql)
-                    .bind(scope)
-                    .bind(thread_id)
-                    .bind(created_at)
-                    .bind(seq)
-                    .bind(fetch)
-                    .fetch_all(&mut *tx)
-                    .await
-            }
-        }
-        .map_err(sql_error)?;
+        let (created_at, seq) = Self::item_position(&mut *tx, scope, thread_id, cursor).await?;
+        let sql = match order {
+            Order::Asc => page_sql::ITEMS_AFTER_ASC,
+            Order::Desc => page_sql::ITEMS_AFTER_DESC,
+        };
+        let rows = sqlx::query_as::<_, (String, String)>(sql)
+            .bind(scope)
+            .bind(thread_id)
+            .bind(created_at)
+            .bind(seq)
+            .bind(fetch)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(sql_error)?;
         tx.commit().await.map_err(sql_error)?;
         page(rows, limit, "item")
     }
@@ -436,18 +547,19 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         ctx: &C,
     ) -> Result<ThreadItem, StoreError> {
         let scope = ctx.scope();
+        let mut conn = self.reader().await?;
         let row = sqlx::query_as::<_, (String,)>(
             "SELECT data FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3",
         )
         .bind(scope)
         .bind(thread_id)
         .bind(item_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(sql_error)?;
         match row {
             Some((data,)) => from_json(&data, "item", item_id),
-            None if Self::thread_exists(&self.pool, scope, thread_id).await? => {
+            None if Self::thread_exists(&mut *conn, scope, thread_id).await? => {
                 Err(StoreError::not_found("item", item_id))
             }
             None => Err(StoreError::not_found("thread", thread_id)),
@@ -461,16 +573,17 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         ctx: &C,
     ) -> Result<(), StoreError> {
         let scope = ctx.scope();
+        let mut conn = self.writer().await?;
         let deleted =
             sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2 AND id = ?3")
                 .bind(scope)
                 .bind(thread_id)
                 .bind(item_id)
-                .execute(&self.pool)
+                .execute(&mut *conn)
                 .await
                 .map_err(sql_error)?;
         if deleted.rows_affected() == 0
-            && !Self::thread_exists(&self.pool, scope, thread_id).await?
+            && !Self::thread_exists(&mut *conn, scope, thread_id).await?
         {
             return Err(StoreError::not_found("thread", thread_id));
         }
@@ -484,7 +597,13 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         ctx: &C,
     ) -> Result<(), StoreError> {
         let scope = ctx.scope();
-        let mut tx = self.begin_write().await?;
+        let mut conn = self.writer().await?;
+        // The write lock from the start: other connections wait for it
+        // (busy timeout) rather than fail midway.
+        let mut tx = conn
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(sql_error)?;
         if !Self::thread_exists(&mut *tx, scope, thread_id).await? {
             return Err(StoreError::not_found("thread", thread_id));
         }
@@ -511,7 +630,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         .bind(attachment.id())
         .bind(ctx.scope())
         .bind(data)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await
         .map_err(sql_error)?;
         if result.rows_affected() == 0 {
@@ -530,7 +649,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         )
         .bind(ctx.scope())
         .bind(attachment_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reader().await?)
         .await
         .map_err(sql_error)?
         .ok_or_else(|| StoreError::not_found("attachment", attachment_id))?;
@@ -547,7 +666,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
 
     async fn health_check(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
-            .execute(&self.pool)
+            .execute(&mut *self.reader().await?)
             .await
             .map_err(sql_error)?;
         Ok(())
@@ -557,7 +676,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
         sqlx::query("DELETE FROM attachments WHERE scope = ?1 AND id = ?2")
             .bind(ctx.scope())
             .bind(attachment_id)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await
             .map_err(sql_error)?;
         Ok(())
