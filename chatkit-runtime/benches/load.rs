@@ -12,16 +12,28 @@
 //!
 //! - `relay`: a minimal axum relay (no store, no protocol) that turns the
 //!   model's deltas into SSE frames, the floor for any server;
-//! - `App::serve`: an agent on SQLite behind [`App`], as the README builds it;
-//! - `Nagle on`: the same router on a plain `axum::serve` listener, as
+//! - `app`: an agent on SQLite behind [`App::serve`], as the README builds it;
+//! - `nagle`: the same router on a plain `axum::serve` listener, as
 //!   `App::serve` was before it set `TCP_NODELAY`.
 //!
 //! For each it drives `LOAD_CLIENTS` (16) clients sending `threads.create` for
-//! `LOAD_SECONDS` (5) and prints conversations per second, p50 and p99
-//! latency, and server CPU per conversation and per streamed event. Then,
-//! with the model slowed to 100 ms per event, it opens `LOAD_STREAMS` (1,000)
-//! concurrent streams and prints the server's resident memory with all of
-//! them open. Loopback only; every phase is bounded in time and count.
+//! `LOAD_SECONDS` (5) and measures conversations per second, p50 and p99
+//! latency, and the server's CPU time and context switches per conversation
+//! (from `/proc`). It does so `LOAD_ROUNDS` (3) times, the servers taking
+//! turns so that what else the machine does weighs on each alike, and
+//! reports each server's median round: on a shared 2-core machine, one
+//! round can be 30% off. Then, with the model slowed to 100 ms per event, it
+//! opens `LOAD_STREAMS` (1,000) concurrent streams and prints the server's
+//! peak resident memory while they open and with all of them open.
+//! Loopback only; every phase is bounded in time and count.
+//!
+//! - `LOAD_ONLY=relay,app` runs some of the servers;
+//! - `LOAD_STORE=memory` (or a store URL such as `postgres://...`, with
+//!   `--features postgres`) puts the app on another store than a fresh
+//!   SQLite file;
+//! - `LOAD_WRAPPER="heaptrack"` (or `perf record -g --`) runs each server
+//!   under a profiler, whose output it writes when the server is stopped;
+//!   the figures then measure the profiler too.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -284,9 +296,7 @@ struct Server {
 impl Server {
     fn start(mode: &str, model_url: &str) -> Self {
         let exe = std::env::current_exe().expect("this binary");
-        // `LOAD_WRAPPER="heaptrack -o /tmp/load"` (or `perf record -g --`)
-        // runs the servers under a profiler; the figures then measure the
-        // profiler too.
+        // A profiler to run the server under (see the module docs).
         let wrapper = std::env::var("LOAD_WRAPPER").unwrap_or_default();
         let mut words = wrapper.split_whitespace();
         let mut command = match words.next() {

@@ -12,8 +12,8 @@
 //! else `postgres://postgres@127.0.0.1:5432/test`; skipped, loudly, when
 //! unreachable).
 //!
-//! Run with `cargo bench -p chatkit-runtime --bench stores`; the target is
-//! under 2 ms (median) per page on both.
+//! Run with `cargo bench -p chatkit-runtime --features postgres --bench stores`;
+//! the target is under 2 ms (median) per page on both.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

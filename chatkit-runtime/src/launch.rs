@@ -58,7 +58,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-use crate::http::{Anonymous, App, Auth, Authenticator, ServerEnv, User};
+use crate::http::{Anonymous, App, Authenticator, ServerEnv, User};
 use crate::model::{self, Model, ModelSource};
 use crate::server::{ChatKit, ChatKitServer};
 use crate::store::{self, Store, StoreError, display_url};
@@ -122,7 +122,8 @@ pub struct Setup<M = ()> {
 }
 
 impl<M> Setup<M> {
-    /// `DATABASE_URL` (`sqlite://chatkit.db` when unset).
+    /// `DATABASE_URL` (`sqlite://chatkit.db` when unset, which needs the
+    /// `sqlite` feature).
     pub fn database_url(&self) -> &str {
         &self.database_url
     }
@@ -319,7 +320,8 @@ impl<M: ChooseModel> Launch<M> {
         let env = ServerEnv::from_env().map_err(LaunchError::invalid)?;
         // A key set from `JWT_JWKS_URL` is fetched now: an identity provider
         // that cannot be reached stops the start, not the first request.
-        if let Some(Auth::Jwt(jwt)) = &env.auth {
+        #[cfg(feature = "jwt")]
+        if let Some(crate::http::Auth::Jwt(jwt)) = &env.auth {
             jwt.fetch_keys().await.map_err(LaunchError::invalid)?;
         }
         let (model, model_name, offline_commands) = self.model.choose()?;

@@ -7,6 +7,7 @@
 //! actions, attachments, retries and cancellation.
 //!
 //! ```no_run
+//! # #[cfg(feature = "sqlite")] mod doc {
 //! use chatkit_runtime::async_trait;
 //! use chatkit_runtime::protocol::UserMessageItem;
 //! use chatkit_runtime::server::{ChatKit, ChatKitServer, EventSender, StreamError, ThreadHandle};
@@ -31,6 +32,7 @@
 //!     axum::serve(tokio::net::TcpListener::bind("127.0.0.1:8000").await?, app).await?;
 //!     Ok(())
 //! }
+//! # }
 //! ```
 //!
 //! Tools for the model are written with [`#[function_tool]`](function_tool)
@@ -41,13 +43,42 @@
 //!
 //! # Cargo features
 //!
-//! - `playground` (default): the browser playground, embedded in the
-//!   binary (`chatkit_runtime::playground`, `HttpConfig::playground`,
-//!   `CHATKIT_PLAYGROUND`).
-//! - `mcp`: [MCP](crate::mcp) both ways, on `rmcp`: agents use the tools of
-//!   MCP servers (`Agent::mcp_server`), and `McpService` serves tools over
-//!   streamable HTTP.
+//! The default ones are `sqlite`, `openai` and `playground`: a server on an
+//! SQLite file, with the model providers and the playground.
+//!
+//! | feature | default | what it adds | dependencies |
+//! |---|---|---|---|
+//! | `sqlite` | yes | `store::SqliteStore`; `sqlite:` URLs in [`store::open`] and [`store::open_from_env`] (`DATABASE_URL`, whose default is `sqlite://chatkit.db`) | sqlx with SQLite (compiled in) |
+//! | `postgres` | | `store::PostgresStore`; `postgres://` and `postgresql://` URLs there | sqlx with PostgreSQL, TLS on rustls with ring |
+//! | `openai` | yes | the HTTP models: `OpenAiResponsesModel`, `ChatCompletionsModel` (OpenAI, Gemini, Azure OpenAI, compatible servers), `RetryPolicy`, `openai_client`, `OPENAI_BASE_URL`, `GEMINI_BASE_URL`; the providers of [`model::from_env`] | async-openai, secrecy, http, tower, and `outbound`'s |
+//! | `jwt` | | bearer JWTs: `http::JwtAuthenticator`, `JwtConfig`, `Auth::Jwt`, the `JWT_*` variables | jsonwebtoken, and `outbound`'s (for `JWT_JWKS_URL`) |
+//! | `mcp` | | `chatkit_runtime::mcp`: MCP both ways, on `rmcp`: agents use the tools of MCP servers (`Agent::mcp_server`), and `McpService` serves tools over streamable HTTP | rmcp, and `outbound`'s |
+//! | `playground` | yes | the browser [playground](crate::playground), embedded in the binary (`HttpConfig::playground`, `CHATKIT_PLAYGROUND`) | |
+//!
+//! `outbound`, the one HTTPS client of the crate (reqwest, rustls with ring,
+//! webpki-roots; no aws-lc, no OpenSSL), comes with any of `openai`, `jwt`
+//! and `mcp`. With no feature at all (`default-features = false`), the
+//! crate is the protocol server, [`MemoryStore`](store::MemoryStore), the
+//! agent runner with [`CommandModel`](model::CommandModel) and
+//! [`ScriptedModel`](model::ScriptedModel), and the HTTP layer with
+//! development authentication.
+//!
+//! Configuration that needs a feature left out is an error naming it, never
+//! ignored: a `sqlite:` or `postgres://` URL in [`store::open`]
+//! ([`StoreError::Config`](store::StoreError::Config)); a provider's
+//! variable (`OPENAI_API_KEY`, `LLM_PROVIDER`, `AZURE_OPENAI_*`, ...) in
+//! [`model::from_env`] and [`model::from_env_or_offline`]
+//! ([`ConfigError::FeatureDisabled`](model::ConfigError::FeatureDisabled));
+//! a `JWT_*` variable in [`http::Auth::from_env`], and so in
+//! [`http::ServerEnv`] and [`launch::Launch`], which stop at startup.
+//!
+//! A production server on PostgreSQL with JWT authentication:
+//!
+//! ```toml
+//! chatkit-runtime = { version = "0.1", features = ["postgres", "jwt"] }
+//! ```
 #![warn(clippy::unwrap_used)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../docs/function_tool.md")]
 
 pub mod agent;
@@ -58,6 +89,7 @@ pub mod launch;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod model;
+#[cfg(any(feature = "openai", feature = "jwt", feature = "mcp"))]
 pub mod outbound;
 #[cfg(feature = "playground")]
 pub mod playground;

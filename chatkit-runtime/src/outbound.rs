@@ -1,7 +1,8 @@
 //! The one configuration of outbound HTTP: the model providers
 //! ([`model`](crate::model)), the identity provider's key set
-//! (`JWT_JWKS_URL`, see [`JwtConfig::jwks_url`](crate::http::JwtConfig::jwks_url))
-//! and any other server this crate calls.
+//! (`JWT_JWKS_URL`, see `JwtConfig::jwks_url`), MCP servers over HTTP and
+//! any other server this crate calls. It is compiled with the Cargo
+//! features that call out: `openai`, `jwt` or `mcp`.
 //!
 //! - TLS is rustls with the *ring* provider, handed to reqwest as a ready
 //!   [`rustls::ClientConfig`]. Nothing installs a process-wide crypto
@@ -23,16 +24,18 @@
 //! one that goes through a proxy:
 //!
 //! ```no_run
+//! # #[cfg(feature = "openai")] mod doc {
 //! use chatkit_runtime::model::OpenAiResponsesModel;
 //! use chatkit_runtime::outbound;
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let http = outbound::builder()
 //!     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
 //!     .build()?;
 //! let model = OpenAiResponsesModel::new(std::env::var("OPENAI_API_KEY")?, "gpt-4.1-mini")
 //!     .http_client(http);
 //! # Ok(())
+//! # }
 //! # }
 //! ```
 

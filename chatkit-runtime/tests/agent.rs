@@ -3,6 +3,7 @@
 //! unknown), handoffs, client tool calls, reasoning, citations, limits,
 //! errors and cancellation. Every event is checked by the reference's types.
 
+#[cfg(feature = "openai")]
 #[path = "support/mock_openai.rs"]
 mod mock_openai;
 #[path = "support/protocol_oracle.rs"]
@@ -714,12 +715,14 @@ async fn tools_can_stream_a_widget_that_changes() {
     app.check_with_reference();
 }
 
+#[cfg(feature = "openai")]
 fn chunk(delta: Value) -> Value {
     json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "finish_reason": null}]})
 }
 
 /// The whole path over real HTTP: a Chat Completions server streaming a tool
 /// call split across deltas, the tool, the second call, the ChatKit events.
+#[cfg(feature = "openai")]
 #[tokio::test]
 async fn an_agent_on_a_chat_completions_server_over_http() {
     use mock_openai::{MockOpenAi, Reply};

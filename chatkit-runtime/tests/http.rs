@@ -4,7 +4,6 @@
 #[path = "support/http_server.rs"]
 mod http_server;
 
-use std::future::IntoFuture as _;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -1155,8 +1154,11 @@ async fn an_authenticated_user_cannot_reach_another_users_data() {
     assert!(still_there.is_ok());
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn readiness_queries_a_real_sqlite_store() {
+    use std::future::IntoFuture as _;
+
     use chatkit_runtime::http::App;
     use chatkit_runtime::server::ChatKit;
     use chatkit_runtime::store::SqliteStore;
@@ -1180,6 +1182,7 @@ async fn readiness_queries_a_real_sqlite_store() {
     server.abort();
 }
 
+#[cfg(feature = "playground")]
 #[tokio::test]
 async fn the_playground_is_served_where_asked_with_what_the_authenticator_needs() {
     use chatkit_runtime::playground::Playground;
@@ -1257,6 +1260,7 @@ async fn the_playground_is_served_where_asked_with_what_the_authenticator_needs(
     assert_eq!(server.send(None, &list()).await.status, 401);
 }
 
+#[cfg(feature = "playground")]
 #[tokio::test]
 async fn the_playground_is_off_unless_asked_for_and_asks_jwt_users_for_a_token() {
     let server = TestServer::start(jwt().build().unwrap(), relaxed()).await;

@@ -1188,6 +1188,7 @@ macro_rules! contract_tests {
             )*
         }
 
+        #[cfg(feature = "sqlite")]
         mod sqlite_store {
             $(
                 #[tokio::test]
@@ -1201,6 +1202,7 @@ macro_rules! contract_tests {
         }
 
         /// A file database: the store's own writer and readers, not the pool.
+        #[cfg(feature = "sqlite")]
         mod sqlite_file_store {
             $(
                 #[tokio::test]
@@ -1216,6 +1218,7 @@ macro_rules! contract_tests {
             )*
         }
 
+        #[cfg(feature = "postgres")]
         mod postgres_store {
             $(
                 #[tokio::test]
@@ -1271,8 +1274,10 @@ contract_tests!(
 // ---------------------------------------------------------------------------
 
 /// A fresh directory under the system temp dir, removed on drop.
+#[cfg(feature = "sqlite")]
 struct TempDir(std::path::PathBuf);
 
+#[cfg(feature = "sqlite")]
 impl TempDir {
     fn new() -> Self {
         let path =
@@ -1282,12 +1287,14 @@ impl TempDir {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_file_smoke() {
     use chatkit_runtime::store::SqliteStore;
@@ -1351,6 +1358,7 @@ async fn sqlite_file_smoke() {
     store.pool().close().await;
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_in_memory_stores_are_separate() {
     use chatkit_runtime::store::SqliteStore;
@@ -1368,11 +1376,14 @@ async fn sqlite_in_memory_stores_are_separate() {
 // PostgreSQL
 // ---------------------------------------------------------------------------
 
+#[cfg(feature = "postgres")]
 #[path = "support/pg_schema.rs"]
 mod pg_schema;
 
+#[cfg(feature = "postgres")]
 use pg_schema::PgSchema;
 
+#[cfg(feature = "postgres")]
 impl PgSchema {
     /// A store in this schema, on a pool of its own.
     async fn store(&self) -> chatkit_runtime::store::PostgresStore {
@@ -1383,10 +1394,12 @@ impl PgSchema {
 }
 
 /// A thread id no other test uses: advisory locks are database-wide, not per schema.
+#[cfg(feature = "postgres")]
 fn unique_thread_id() -> String {
     format!("thr_{}", uuid::Uuid::new_v4().simple())
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_migrations_are_idempotent_and_safe_in_parallel() {
     use chatkit_runtime::store::PostgresStore;
@@ -1440,6 +1453,7 @@ async fn postgres_migrations_are_idempotent_and_safe_in_parallel() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_lease_locks_the_thread_across_pools() {
     use chatkit_runtime::store::PostgresStore;
@@ -1512,6 +1526,7 @@ async fn postgres_lease_locks_the_thread_across_pools() {
 /// `scope`: FNV-1a 64 of the scope's length (u64, little-endian), the scope
 /// and the thread id, in two halves. Written out again here: replicas of
 /// different versions must agree on it.
+#[cfg(feature = "postgres")]
 fn lock_key(scope: &str, thread_id: &str) -> (i32, i32) {
     let length = (scope.len() as u64).to_le_bytes();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -1526,6 +1541,7 @@ fn lock_key(scope: &str, thread_id: &str) -> (i32, i32) {
 }
 
 /// The backends holding the advisory lock of `thread_id` in `scope`.
+#[cfg(feature = "postgres")]
 async fn lock_holders(pool: &sqlx::PgPool, scope: &str, thread_id: &str) -> Vec<i32> {
     let (high, low) = lock_key(scope, thread_id);
     // pg_locks shows the two int4 halves as oids (unsigned).
@@ -1544,6 +1560,7 @@ async fn lock_holders(pool: &sqlx::PgPool, scope: &str, thread_id: &str) -> Vec<
     .collect()
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_lease_is_the_documented_advisory_lock_and_ends_with_its_connection() {
     let schema = PgSchema::new().await;
@@ -1582,6 +1599,7 @@ async fn postgres_lease_is_the_documented_advisory_lock_and_ends_with_its_connec
     }
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_unreachable_server_is_unavailable() {
     use chatkit_runtime::store::PostgresStore;
@@ -1603,6 +1621,7 @@ async fn postgres_unreachable_server_is_unavailable() {
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_open_by_url() {
     let schema = PgSchema::new().await;
@@ -1626,6 +1645,7 @@ async fn postgres_open_by_url() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_concurrent_writers_all_land_in_order() {
     let schema = PgSchema::new().await;
@@ -1658,6 +1678,7 @@ async fn postgres_concurrent_writers_all_land_in_order() {
     assert_eq!(all_items(&store, &user, "thr_1", 7, Order::Asc).await, asc);
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_unreadable_rows_are_corrupt() {
     let schema = PgSchema::new().await;
@@ -1683,6 +1704,7 @@ async fn postgres_unreadable_rows_are_corrupt() {
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_text_cannot_hold_nul() {
     let schema = PgSchema::new().await;
@@ -1727,6 +1749,7 @@ async fn postgres_text_cannot_hold_nul() {
     assert!(err.to_string().contains("msg_nul"), "{err}");
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_tls_with_sslmode_require() {
     use chatkit_runtime::store::PostgresStore;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::config::{ConfigError, Lookup};
+#[cfg(feature = "jwt")]
 use super::jwt::JwtAuthenticator;
 use crate::store::ScopedContext;
 
@@ -107,7 +108,7 @@ impl IntoResponse for AuthError {
 }
 
 /// Turns a request's head into the request context `C`, before the body
-/// is read. [`JwtAuthenticator`] is the one for production;
+/// is read. `JwtAuthenticator` (feature `jwt`) is the one for production;
 /// [`DevHeaderAuth`] and [`Anonymous`] are for development.
 #[async_trait]
 pub trait Authenticator<C>: Send + Sync + 'static {
@@ -358,9 +359,13 @@ impl Authenticator<User> for Anonymous {
 }
 
 /// The built-in authenticators, as [`from_env`](Self::from_env) chooses them.
+///
+/// Non-exhaustive: `Jwt` exists with the Cargo feature `jwt` only.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Auth {
-    /// Bearer JWTs.
+    /// Bearer JWTs (feature `jwt`).
+    #[cfg(feature = "jwt")]
     Jwt(JwtAuthenticator),
     /// Development: the user id from a header.
     DevHeader(DevHeaderAuth),
@@ -373,14 +378,19 @@ impl Auth {
     ///
     /// - `JWT_SECRET`, `JWT_PUBLIC_KEY_FILE`, `JWT_JWKS_FILE` or `JWT_JWKS_URL` (one of them),
     ///   with `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_ALGORITHMS` and
-    ///   `JWT_LEEWAY`: a [`JwtAuthenticator`];
+    ///   `JWT_LEEWAY`: a `JwtAuthenticator`;
     /// - otherwise `CHATKIT_DEV_USER_HEADER`: a [`DevHeaderAuth`].
     ///
     /// `None` when neither is set: the app decides (refuse to start, or
     /// [`Anonymous`] for a demo).
     ///
+    /// JWTs need the Cargo feature `jwt`. Without it, any `JWT_*` variable
+    /// set is an error naming the feature: a server never starts without
+    /// the authentication it was configured with.
+    ///
     /// # Errors
-    /// An invalid value, an unreadable key file, or both modes at once.
+    /// An invalid value, an unreadable key file, both modes at once, or
+    /// `JWT_*` variables without the `jwt` feature.
     pub fn from_env() -> Result<Option<Self>, ConfigError> {
         Self::from_lookup(&|name| std::env::var(name).ok())
     }
@@ -390,17 +400,54 @@ impl Auth {
     /// # Errors
     /// As [`from_env`](Self::from_env).
     pub fn from_lookup(lookup: Lookup<'_>) -> Result<Option<Self>, ConfigError> {
-        let jwt = super::jwt::JwtConfig::from_lookup(lookup)?;
         let dev = super::config::non_empty(lookup, "CHATKIT_DEV_USER_HEADER");
-        match (jwt, dev) {
-            (Some(_), Some(_)) => Err(ConfigError::new(
-                "CHATKIT_DEV_USER_HEADER",
-                "cannot be combined with JWT authentication; unset one of them",
-            )),
-            (Some(jwt), None) => Ok(Some(Self::Jwt(jwt.build()?))),
-            (None, Some(header)) => Ok(Some(Self::DevHeader(DevHeaderAuth::new(&header)?))),
-            (None, None) => Ok(None),
+        #[cfg(feature = "jwt")]
+        if let Some(jwt) = super::jwt::JwtConfig::from_lookup(lookup)? {
+            if dev.is_some() {
+                return Err(ConfigError::new(
+                    "CHATKIT_DEV_USER_HEADER",
+                    "cannot be combined with JWT authentication; unset one of them",
+                ));
+            }
+            return Ok(Some(Self::Jwt(jwt.build()?)));
         }
+        #[cfg(not(feature = "jwt"))]
+        refuse_jwt_variables(lookup)?;
+        match dev {
+            Some(header) => Ok(Some(Self::DevHeader(DevHeaderAuth::new(&header)?))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The variables of JWT authentication, each of which asks for it.
+#[cfg(not(feature = "jwt"))]
+const JWT_VARIABLES: &[&str] = &[
+    "JWT_SECRET",
+    "JWT_PUBLIC_KEY_FILE",
+    "JWT_JWKS_FILE",
+    "JWT_JWKS_URL",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "JWT_ALGORITHMS",
+    "JWT_LEEWAY",
+];
+
+/// Without the `jwt` feature, a `JWT_*` variable is an error: ignored, it
+/// would leave a server its operator meant to protect with less
+/// authentication than configured (or none).
+#[cfg(not(feature = "jwt"))]
+fn refuse_jwt_variables(lookup: Lookup<'_>) -> Result<(), ConfigError> {
+    match JWT_VARIABLES
+        .iter()
+        .find(|var| super::config::non_empty(lookup, var).is_some())
+    {
+        Some(var) => Err(ConfigError::new(
+            *var,
+            "is set, but JWT authentication needs the `jwt` feature of chatkit-runtime, which \
+             this build leaves out: add \"jwt\" to chatkit-runtime's `features` in Cargo.toml",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -408,6 +455,7 @@ impl Auth {
 impl Authenticator<User> for Auth {
     async fn authenticate(&self, parts: &Parts) -> Result<User, AuthError> {
         match self {
+            #[cfg(feature = "jwt")]
             Self::Jwt(auth) => auth.authenticate(parts).await,
             Self::DevHeader(auth) => auth.authenticate(parts).await,
             Self::Anonymous(auth) => auth.authenticate(parts).await,
@@ -416,6 +464,7 @@ impl Authenticator<User> for Auth {
 
     fn request_headers(&self) -> Vec<HeaderName> {
         match self {
+            #[cfg(feature = "jwt")]
             Self::Jwt(auth) => auth.request_headers(),
             Self::DevHeader(auth) => auth.request_headers(),
             Self::Anonymous(auth) => auth.request_headers(),
@@ -424,6 +473,7 @@ impl Authenticator<User> for Auth {
 
     fn describe(&self) -> String {
         match self {
+            #[cfg(feature = "jwt")]
             Self::Jwt(auth) => auth.describe(),
             Self::DevHeader(auth) => auth.describe(),
             Self::Anonymous(auth) => auth.describe(),
@@ -432,6 +482,7 @@ impl Authenticator<User> for Auth {
 
     fn startup_warning(&self) -> Option<String> {
         match self {
+            #[cfg(feature = "jwt")]
             Self::Jwt(auth) => auth.startup_warning(),
             Self::DevHeader(auth) => auth.startup_warning(),
             Self::Anonymous(auth) => auth.startup_warning(),
@@ -440,6 +491,7 @@ impl Authenticator<User> for Auth {
 
     fn credentials(&self) -> Credentials {
         match self {
+            #[cfg(feature = "jwt")]
             Self::Jwt(auth) => auth.credentials(),
             Self::DevHeader(auth) => auth.credentials(),
             Self::Anonymous(auth) => auth.credentials(),
@@ -447,6 +499,7 @@ impl Authenticator<User> for Auth {
     }
 }
 
+#[cfg(feature = "jwt")]
 impl From<JwtAuthenticator> for Auth {
     fn from(auth: JwtAuthenticator) -> Self {
         Self::Jwt(auth)

@@ -42,6 +42,7 @@
 
 mod auth;
 mod config;
+#[cfg(feature = "jwt")]
 mod jwt;
 mod limits;
 mod logging;
@@ -78,7 +79,9 @@ pub use config::{
     ConfigError, CorsConfig, CorsOrigins, DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
     DEFAULT_SIMPLE_CHAT_PATH, HttpConfig, Lookup, RateLimit,
 };
+#[cfg(feature = "jwt")]
 pub use jsonwebtoken::Algorithm;
+#[cfg(feature = "jwt")]
 pub use jwt::{JwtAuthenticator, JwtConfig, MIN_SECRET_LEN};
 pub use logging::{LogConfig, LogFormat, init_logging_from_env};
 pub use metrics::Metrics;
@@ -132,16 +135,22 @@ where
     /// # Errors
     /// An invalid variable, or no authentication configured.
     pub fn from_env(chatkit: ChatKit<S, User>) -> Result<Self, ConfigError> {
-        let auth = Auth::from_env()?.ok_or_else(|| {
-            ConfigError::new(
-                "JWT_SECRET",
-                "no authentication is configured: set JWT_SECRET, JWT_PUBLIC_KEY_FILE, \
-                 JWT_JWKS_FILE or JWT_JWKS_URL (or CHATKIT_DEV_USER_HEADER, for development only)",
-            )
-        })?;
+        let auth =
+            Auth::from_env()?.ok_or_else(|| ConfigError::new("JWT_SECRET", NO_AUTHENTICATION))?;
         Ok(Self::new(chatkit, auth).config(HttpConfig::from_env()?))
     }
 }
+
+/// Why [`App::from_env`] does not start, and what to do.
+#[cfg(feature = "jwt")]
+const NO_AUTHENTICATION: &str = "no authentication is configured: set JWT_SECRET, \
+    JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE or JWT_JWKS_URL (or CHATKIT_DEV_USER_HEADER, for \
+    development only)";
+#[cfg(not(feature = "jwt"))]
+const NO_AUTHENTICATION: &str = "no authentication is configured, and JWT authentication \
+    needs the `jwt` feature of chatkit-runtime, which this build leaves out: add \"jwt\" to \
+    chatkit-runtime's `features` in Cargo.toml (or set CHATKIT_DEV_USER_HEADER, for \
+    development only)";
 
 impl<S, C> App<S, C>
 where

@@ -173,4 +173,26 @@ mod tests {
             assert_eq!(err.var(), var);
         }
     }
+
+    /// Without the `jwt` feature, JWT settings stop the start, naming the
+    /// feature: never a server without the authentication it was given.
+    #[cfg(not(feature = "jwt"))]
+    #[test]
+    fn jwt_settings_need_the_jwt_feature() {
+        for var in ["JWT_SECRET", "JWT_JWKS_URL", "JWT_AUDIENCE", "JWT_LEEWAY"] {
+            for vars in [
+                &[(var, "a-secret-value")][..],
+                &[
+                    (var, "a-secret-value"),
+                    ("CHATKIT_DEV_USER_HEADER", "x-user-id"),
+                ][..],
+            ] {
+                let err = read(vars).unwrap_err();
+                assert_eq!(err.var(), var);
+                assert!(err.message().contains("the `jwt` feature"), "{err}");
+                assert!(!err.to_string().contains("a-secret-value"), "{err}");
+            }
+        }
+        assert!(read(&[("JWT_SECRET", " ")]).unwrap().auth.is_none());
+    }
 }

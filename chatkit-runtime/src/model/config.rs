@@ -4,14 +4,33 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::Model;
+#[cfg(feature = "openai")]
 use super::chat_completions::ChatCompletionsModel;
+#[cfg(feature = "openai")]
 use super::connection::ApiKey;
+#[cfg(feature = "openai")]
 use super::openai::OpenAiResponsesModel;
 
 /// The model [`from_env`] uses with OpenAI when `CHATKIT_MODEL` is unset.
 pub const DEFAULT_OPENAI_MODEL: &str = "gpt-4.1-mini";
 /// The model [`from_env`] uses with Gemini when `CHATKIT_MODEL` is unset.
 pub const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
+
+/// Every variable [`from_env`] reads. Without the `openai` feature, any of
+/// them set asks for a provider that this build does not have.
+#[cfg(any(test, not(feature = "openai")))]
+const PROVIDER_VARIABLES: &[&str] = &[
+    "LLM_PROVIDER",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "GEMINI_API_KEY",
+    "GEMINI_BASE_URL",
+    "AZURE_OPENAI_ENDPOINT",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_DEPLOYMENT",
+    "OPENAI_API_VERSION",
+    "CHATKIT_MODEL",
+];
 
 /// A model configuration that cannot work. Its text names the variable at
 /// fault and never holds an API key.
@@ -32,13 +51,24 @@ pub enum ConfigError {
         /// What is wrong with it (never the value of a secret).
         reason: String,
     },
+    /// A model provider is asked for, but this build of chatkit-runtime
+    /// has none: the Cargo feature the providers need is off.
+    FeatureDisabled {
+        /// The variable that asks for a provider (`LLM_PROVIDER` when
+        /// [`from_env`] is called with none set).
+        variable: &'static str,
+        /// The feature of chatkit-runtime the providers need: `openai`.
+        feature: &'static str,
+    },
 }
 
 impl ConfigError {
     /// The variable at fault.
     pub fn variable(&self) -> &'static str {
         match self {
-            Self::Missing { variable, .. } | Self::Invalid { variable, .. } => variable,
+            Self::Missing { variable, .. }
+            | Self::Invalid { variable, .. }
+            | Self::FeatureDisabled { variable, .. } => variable,
         }
     }
 }
@@ -48,6 +78,12 @@ impl fmt::Display for ConfigError {
         match self {
             Self::Missing { variable, reason } => write!(f, "{variable} is not set: {reason}"),
             Self::Invalid { variable, reason } => write!(f, "{variable} is invalid: {reason}"),
+            Self::FeatureDisabled { variable, feature } => write!(
+                f,
+                "{variable}: the model providers need the `{feature}` feature of \
+                 chatkit-runtime, which this build leaves out: add \"{feature}\" to \
+                 chatkit-runtime's `features` in Cargo.toml"
+            ),
         }
     }
 }
@@ -70,7 +106,8 @@ impl std::error::Error for ConfigError {}
 /// | `CHATKIT_MODEL` | the model; defaults to [`DEFAULT_OPENAI_MODEL`] or [`DEFAULT_GEMINI_MODEL`], required for `openai-compatible` and (without `AZURE_OPENAI_DEPLOYMENT`) for `azure` |
 ///
 /// Empty variables count as unset. Requests go through the shared
-/// [`outbound`](crate::outbound) client.
+/// [`outbound`](crate::outbound) client. The providers need the Cargo
+/// feature `openai` (a default one).
 ///
 /// ```no_run
 /// let model = chatkit_runtime::model::from_env()?;
@@ -79,7 +116,8 @@ impl std::error::Error for ConfigError {}
 /// ```
 ///
 /// # Errors
-/// A [`ConfigError`] naming the variable that is missing or invalid.
+/// A [`ConfigError`] naming the variable that is missing or invalid;
+/// without the `openai` feature, always [`ConfigError::FeatureDisabled`].
 pub fn from_env() -> Result<Arc<dyn Model>, ConfigError> {
     from_env_with(|name| std::env::var(name).ok())
 }
@@ -88,6 +126,7 @@ pub fn from_env() -> Result<Arc<dyn Model>, ConfigError> {
 /// process environment (for tests, or a configuration file).
 ///
 /// ```
+/// # #[cfg(feature = "openai")] {
 /// use chatkit_runtime::model::from_env_with;
 /// use chatkit_runtime::tool::SchemaDialect;
 ///
@@ -99,10 +138,11 @@ pub fn from_env() -> Result<Arc<dyn Model>, ConfigError> {
 /// .unwrap();
 /// assert_eq!(model.name(), "gemini-2.5-flash");
 /// assert_eq!(model.schema_dialect(), SchemaDialect::Gemini);
+/// # }
 /// ```
 ///
 /// # Errors
-/// A [`ConfigError`] naming the variable that is missing or invalid.
+/// As [`from_env`].
 pub fn from_env_with(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Arc<dyn Model>, ConfigError> {
@@ -111,6 +151,12 @@ pub fn from_env_with(
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
+    configured_model(&get)
+}
+
+/// The model of the provider `get` configures.
+#[cfg(feature = "openai")]
+fn configured_model(get: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn Model>, ConfigError> {
     let provider = get("LLM_PROVIDER").unwrap_or_else(|| "openai".to_owned());
     let model = get("CHATKIT_MODEL");
     match provider.to_ascii_lowercase().as_str() {
@@ -144,7 +190,7 @@ pub fn from_env_with(
             }
             Ok(Arc::new(built))
         }
-        "azure" | "azure-openai" | "azure_openai" => azure(&get, model),
+        "azure" | "azure-openai" | "azure_openai" => azure(get, model),
         "openai-compatible" | "openai_compatible" | "compatible" => {
             let url = get("OPENAI_BASE_URL").ok_or_else(|| ConfigError::Missing {
                 variable: "OPENAI_BASE_URL",
@@ -178,8 +224,28 @@ pub fn from_env_with(
     }
 }
 
+/// No provider in this build: whatever `get` configures is refused, naming
+/// the first variable set.
+#[cfg(not(feature = "openai"))]
+fn configured_model(get: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn Model>, ConfigError> {
+    Err(ConfigError::FeatureDisabled {
+        variable: first_provider_variable(get).unwrap_or("LLM_PROVIDER"),
+        feature: "openai",
+    })
+}
+
+/// The first of [`PROVIDER_VARIABLES`] that is set and not blank.
+#[cfg(not(feature = "openai"))]
+fn first_provider_variable(lookup: &impl Fn(&str) -> Option<String>) -> Option<&'static str> {
+    PROVIDER_VARIABLES
+        .iter()
+        .copied()
+        .find(|name| lookup(name).is_some_and(|value| !value.trim().is_empty()))
+}
+
 /// Azure OpenAI: Chat Completions at `{endpoint}/openai/deployments/{deployment}`
 /// with `api-version`, through async-openai's `AzureConfig`.
+#[cfg(feature = "openai")]
 fn azure(
     get: &impl Fn(&str) -> Option<String>,
     model: Option<String>,
@@ -226,6 +292,7 @@ fn azure(
     )))
 }
 
+#[cfg(feature = "openai")]
 fn required_key(
     key: Option<String>,
     variable: &'static str,
@@ -246,6 +313,7 @@ fn required_key(
     }
 }
 
+#[cfg(feature = "openai")]
 fn check_url(url: &str, variable: &'static str) -> Result<String, ConfigError> {
     let valid = url.parse::<http::Uri>().ok().is_some_and(|uri| {
         matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some()
@@ -276,7 +344,8 @@ pub enum ModelSource {
 /// The model configured in the environment, as [`from_env`]; when nothing
 /// is configured (no `LLM_PROVIDER`, no `OPENAI_API_KEY`, no
 /// `GEMINI_API_KEY`), `offline()` instead, such as a [`CommandModel`](super::CommandModel).
-/// A half-configured provider is an error, never a silent fallback.
+/// A half-configured provider is an error, never a silent fallback; so is
+/// any variable of [`from_env`] set in a build without the `openai` feature.
 ///
 /// # Errors
 /// As [`from_env`], when a provider is configured.
@@ -305,28 +374,102 @@ pub fn from_env_or_offline_with(
     lookup: impl Fn(&str) -> Option<String>,
     offline: impl FnOnce() -> Arc<dyn Model>,
 ) -> Result<(Arc<dyn Model>, ModelSource), ConfigError> {
-    if !is_configured_with(&lookup) {
+    if !asks_for_a_provider(&lookup) {
         return Ok((offline(), ModelSource::Offline));
     }
     from_env_with(lookup).map(|model| (model, ModelSource::Configured))
+}
+
+/// Whether [`from_env_or_offline_with`] must not go offline: a provider is
+/// configured.
+#[cfg(feature = "openai")]
+fn asks_for_a_provider(lookup: &impl Fn(&str) -> Option<String>) -> bool {
+    is_configured_with(lookup)
+}
+
+/// Without providers, any of their variables set is a mistake to report
+/// (an API key that would be silently ignored), not a reason to go offline.
+#[cfg(not(feature = "openai"))]
+fn asks_for_a_provider(lookup: &impl Fn(&str) -> Option<String>) -> bool {
+    first_provider_variable(lookup).is_some()
 }
 
 #[cfg(test)]
 mod offline_tests {
     use super::*;
 
+    fn offline() -> Arc<dyn Model> {
+        Arc::new(crate::model::CommandModel::new("offline"))
+    }
+
     #[test]
     fn offline_only_when_nothing_is_configured() {
-        let offline = || -> Arc<dyn Model> { Arc::new(crate::model::CommandModel::new("offline")) };
         let (model, source) = from_env_or_offline_with(|_| None, offline).unwrap();
         assert_eq!((model.name(), source), ("offline", ModelSource::Offline));
-        let env = |name: &str| (name == "OPENAI_API_KEY").then(|| "sk-test".to_owned());
-        let (_, source) = from_env_or_offline_with(env, offline).unwrap();
-        assert_eq!(source, ModelSource::Configured);
+        let blank = |_: &str| Some(" ".to_owned());
+        let (_, source) = from_env_or_offline_with(blank, offline).unwrap();
+        assert_eq!(source, ModelSource::Offline);
         let half = |name: &str| (name == "LLM_PROVIDER").then(|| "gemini".to_owned());
         assert!(from_env_or_offline_with(half, offline).is_err());
     }
 
+    #[cfg(feature = "openai")]
+    #[test]
+    fn a_key_is_a_configured_provider() {
+        let env = |name: &str| (name == "OPENAI_API_KEY").then(|| "sk-test".to_owned());
+        let (_, source) = from_env_or_offline_with(env, offline).unwrap();
+        assert_eq!(source, ModelSource::Configured);
+    }
+
+    #[cfg(feature = "openai")]
+    #[test]
+    fn provider_variables_are_all_that_from_env_reads() {
+        for provider in ["openai", "gemini", "azure", "openai-compatible"] {
+            let read = std::sync::Mutex::new(Vec::new());
+            let lookup = |name: &str| {
+                read.lock().unwrap().push(name.to_owned());
+                Some(match name {
+                    "LLM_PROVIDER" => provider.to_owned(),
+                    _ if name.ends_with("_URL") || name.ends_with("_ENDPOINT") => {
+                        "http://127.0.0.1:9/v1".to_owned()
+                    }
+                    _ => "x".to_owned(),
+                })
+            };
+            from_env_with(lookup).expect(provider);
+            for name in read.into_inner().unwrap() {
+                assert!(PROVIDER_VARIABLES.contains(&name.as_str()), "{name}");
+            }
+        }
+    }
+
+    /// Without providers, any of their variables is refused by name, and
+    /// the message says which feature to enable.
+    #[cfg(not(feature = "openai"))]
+    #[test]
+    fn without_the_feature_a_configured_provider_is_an_error_naming_it() {
+        for &variable in PROVIDER_VARIABLES {
+            let env = |name: &str| (name == variable).then(|| "sk-secret".to_owned());
+            let error = from_env_or_offline_with(env, offline)
+                .err()
+                .expect(variable);
+            assert_eq!(
+                error,
+                ConfigError::FeatureDisabled {
+                    variable,
+                    feature: "openai"
+                }
+            );
+            let message = error.to_string();
+            assert!(message.starts_with(variable), "{message}");
+            assert!(message.contains("`openai` feature"), "{message}");
+            assert!(!message.contains("sk-secret"), "{message}");
+        }
+        let error = from_env_with(|_| None).err().expect("no provider");
+        assert_eq!(error.variable(), "LLM_PROVIDER");
+    }
+
+    #[cfg(feature = "openai")]
     #[test]
     fn gemini_takes_another_endpoint_and_refuses_a_bad_one() {
         let env = |base: &'static str| {

@@ -4,11 +4,13 @@
 //! (OpenAI Responses, Chat Completions for Gemini, Azure OpenAI and
 //! compatible servers) and turn its stream into [`ModelEvent`]s.
 //!
-//! [`OpenAiResponsesModel`] and [`ChatCompletionsModel`] send their requests
-//! with [async-openai](async_openai), through the shared
+//! [`OpenAiResponsesModel`] and [`ChatCompletionsModel`] (Cargo feature
+//! `openai`, a default one) send their requests with
+//! [async-openai](async_openai), through the shared
 //! [`outbound`](crate::outbound) client (rustls with ring); both also take an
 //! async-openai client or configuration of your own (`from_client`,
 //! `from_config`). [`from_env`] chooses one from environment variables.
+//! [`CommandModel`] and [`ScriptedModel`] need no network, nor the feature.
 
 use std::fmt;
 
@@ -18,21 +20,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::tool::{SchemaDialect, ToolDefinition};
 
+#[cfg(feature = "openai")]
 mod chat_completions;
 mod command;
 mod config;
+#[cfg(feature = "openai")]
 mod connection;
+#[cfg(feature = "openai")]
 mod openai;
 mod scripted;
+#[cfg(feature = "openai")]
 mod wire;
 
+#[cfg(feature = "openai")]
 pub use chat_completions::{ChatCompletionsModel, GEMINI_BASE_URL};
 pub use command::CommandModel;
 pub use config::{
     ConfigError, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, ModelSource, from_env,
     from_env_or_offline, from_env_or_offline_with, from_env_with, is_configured,
 };
+#[cfg(feature = "openai")]
 pub use connection::{RetryPolicy, openai_client};
+#[cfg(feature = "openai")]
 pub use openai::{OPENAI_BASE_URL, OpenAiResponsesModel};
 pub use scripted::{ScriptedModel, ScriptedResponse};
 

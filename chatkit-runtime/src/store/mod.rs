@@ -1,16 +1,20 @@
 //! Where threads, items and attachments live.
 //!
 //! [`Store`] is the contract; [`MemoryStore`] keeps everything in memory
-//! (tests, demos) and [`SqliteStore`] in an embedded SQLite file (the
-//! default). Every call carries the request context, and the built-in stores
+//! (tests, demos), [`SqliteStore`] in an embedded SQLite file (the default;
+//! Cargo feature `sqlite`) and `PostgresStore` in PostgreSQL (feature
+//! `postgres`). Every call carries the request context, and the built-in stores
 //! scope every query by its [`ScopedContext::scope`]: one user never sees or
 //! changes another user's threads, items or attachments.
 
 mod locks;
 mod memory;
 mod open;
+#[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod rows;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 use std::fmt;
@@ -21,7 +25,9 @@ pub use locks::{LocalThreadLocks, ThreadLease};
 pub use memory::MemoryStore;
 pub(crate) use open::DEFAULT_URL;
 pub use open::{open, open_from_env};
+#[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 use crate::protocol::{Attachment, Order, Page, ThreadItem, ThreadMetadata};

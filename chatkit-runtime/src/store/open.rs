@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use super::{PostgresStore, ScopedContext, SqliteStore, Store, StoreError};
+#[cfg(feature = "postgres")]
+use super::PostgresStore;
+#[cfg(feature = "sqlite")]
+use super::SqliteStore;
+use super::{ScopedContext, Store, StoreError};
 
 /// The variable [`open_from_env`] reads.
 const DATABASE_URL: &str = "DATABASE_URL";
@@ -14,8 +18,10 @@ pub(crate) const DEFAULT_URL: &str = "sqlite://chatkit.db";
 /// Opens the store `url` names, and brings its schema up to date:
 ///
 /// - `sqlite://chatkit.db`, `sqlite:///var/lib/app/chatkit.db` or
-///   `sqlite::memory:`: a [`SqliteStore`] (the file is created if missing);
-/// - `postgres://...` or `postgresql://...`: a [`PostgresStore`].
+///   `sqlite::memory:`: a [`SqliteStore`] (the file is created if missing),
+///   with the Cargo feature `sqlite` (a default one);
+/// - `postgres://...` or `postgresql://...`: a `PostgresStore`, with the
+///   feature `postgres`.
 ///
 /// ```no_run
 /// use chatkit_runtime::store::{self, Store, StoreError};
@@ -31,14 +37,21 @@ pub(crate) const DEFAULT_URL: &str = "sqlite://chatkit.db";
 ///
 /// # Errors
 ///
-/// [`StoreError::Config`] if the URL has another scheme;
+/// [`StoreError::Config`] if the URL has another scheme, or one whose
+/// feature this build of chatkit-runtime leaves out;
 /// [`StoreError::Unavailable`] if the database cannot be opened or migrated; [`StoreError::Corrupt`] if
 /// its schema was migrated by another version.
 pub async fn open<C: ScopedContext + 'static>(url: &str) -> Result<Arc<dyn Store<C>>, StoreError> {
     let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
     match scheme.to_ascii_lowercase().as_str() {
+        #[cfg(feature = "sqlite")]
         "sqlite" => Ok(Arc::new(SqliteStore::open(url).await?)),
+        #[cfg(not(feature = "sqlite"))]
+        "sqlite" => Err(needs_feature(url, "sqlite")),
+        #[cfg(feature = "postgres")]
         "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        #[cfg(not(feature = "postgres"))]
+        "postgres" | "postgresql" => Err(needs_feature(url, "postgres")),
         // Only the scheme: the rest of a URL may hold a password.
         _ => {
             let found = if scheme.is_empty() {
@@ -52,6 +65,24 @@ pub async fn open<C: ScopedContext + 'static>(url: &str) -> Result<Arc<dyn Store
             )))
         }
     }
+}
+
+/// A store URL this build cannot open: its feature is off. Only the
+/// scheme is named, since the rest of a URL may hold a password.
+#[cfg(not(all(feature = "sqlite", feature = "postgres")))]
+fn needs_feature(url: &str, feature: &str) -> StoreError {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    let mut message = format!(
+        "`{scheme}:` URLs need the `{feature}` feature of chatkit-runtime, which this build \
+         leaves out: add \"{feature}\" to chatkit-runtime's `features` in Cargo.toml"
+    );
+    if url == DEFAULT_URL {
+        message.push_str(&format!(
+            " (`{DEFAULT_URL}` is the default when {DATABASE_URL} is unset; set \
+             {DATABASE_URL} to use another store)"
+        ));
+    }
+    StoreError::Config(message)
 }
 
 /// Opens the store named by the `DATABASE_URL` environment variable, as
@@ -104,6 +135,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn sqlite_urls_open_sqlite() {
         let store = open::<String>("sqlite::memory:")
@@ -116,5 +148,49 @@ mod tests {
             store.load_thread("thr_1", &user).await.expect("load"),
             thread
         );
+    }
+
+    /// The error of a URL whose feature is off: a `StoreError::Config`
+    /// naming the feature, never the URL's password.
+    #[cfg(not(all(feature = "sqlite", feature = "postgres")))]
+    async fn refused(url: &str) -> String {
+        match open::<String>(url).await {
+            Ok(_) => panic!("`{url}` opened a store"),
+            Err(StoreError::Config(message)) => {
+                assert!(!message.contains("hunter2"), "{message}");
+                message
+            }
+            Err(err) => panic!("`{url}`: {err:?}"),
+        }
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    #[tokio::test]
+    async fn sqlite_urls_need_the_sqlite_feature() {
+        for url in [
+            "sqlite://chatkit.db",
+            "sqlite::memory:",
+            "SQLite:///var/lib/chat.db",
+        ] {
+            let message = refused(url).await;
+            assert!(message.contains("the `sqlite` feature"), "{message}");
+        }
+        // The default of DATABASE_URL says that it is one.
+        let message = refused(DEFAULT_URL).await;
+        assert!(message.contains("DATABASE_URL is unset"), "{message}");
+        let message = refused("sqlite://other.db").await;
+        assert!(!message.contains("DATABASE_URL"), "{message}");
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[tokio::test]
+    async fn postgres_urls_need_the_postgres_feature() {
+        for url in [
+            "postgres://app:hunter2@db/chat",
+            "postgresql://app:hunter2@db/chat",
+        ] {
+            let message = refused(url).await;
+            assert!(message.contains("the `postgres` feature"), "{message}");
+        }
     }
 }
