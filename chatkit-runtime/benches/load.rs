@@ -31,6 +31,9 @@
 //! - `LOAD_STORE=memory` (or a store URL such as `postgres://...`, with
 //!   `--features postgres`) puts the app on another store than a fresh
 //!   SQLite file;
+//! - `LOAD_BASELINE=<path>` adds the `app` server of another build of this
+//!   benchmark (an earlier commit's `target/release/deps/load-*`), to
+//!   measure a change before and after in one run;
 //! - `LOAD_WRAPPER="heaptrack"` (or `perf record -g --`) runs each server
 //!   under a profiler, whose output it writes when the server is stopped;
 //!   the figures then measure the profiler too.
@@ -294,8 +297,18 @@ struct Server {
 }
 
 impl Server {
+    /// `mode` of this binary, or of the `LOAD_BASELINE` one for `baseline`.
     fn start(mode: &str, model_url: &str) -> Self {
-        let exe = std::env::current_exe().expect("this binary");
+        let (exe, mode) = match mode {
+            "baseline" => (
+                PathBuf::from(std::env::var_os("LOAD_BASELINE").expect("LOAD_BASELINE")),
+                "--serve-app".to_owned(),
+            ),
+            mode => (
+                std::env::current_exe().expect("this binary"),
+                format!("--serve-{mode}"),
+            ),
+        };
         // A profiler to run the server under (see the module docs).
         let wrapper = std::env::var("LOAD_WRAPPER").unwrap_or_default();
         let mut words = wrapper.split_whitespace();
@@ -310,7 +323,7 @@ impl Server {
         // A group of its own, so that a wrapper's child is stopped with it.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
-            .args([mode, model_url])
+            .args([mode.as_str(), model_url])
             .env("RUST_LOG", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -594,11 +607,14 @@ async fn orchestrate() {
          {}-event Responses stream over loopback",
         replay.events.len()
     );
-    let modes = [
+    let mut modes = vec![
         ("relay (axum, no store, no protocol)", "relay"),
         ("App::serve (TCP_NODELAY)", "app"),
         ("App router, Nagle on (before)", "nagle"),
     ];
+    if std::env::var_os("LOAD_BASELINE").is_some() {
+        modes.insert(2, ("App::serve of LOAD_BASELINE", "baseline"));
+    }
     // `LOAD_ONLY=app` (or `relay,app`) runs some of them.
     let only = std::env::var("LOAD_ONLY").unwrap_or_default();
     let modes: Vec<_> = modes
@@ -613,7 +629,7 @@ async fn orchestrate() {
     for round in 0..rounds {
         for (i, (name, mode)) in modes.iter().enumerate() {
             replay.delay.store(0, Ordering::Relaxed);
-            let server = Server::start(&format!("--serve-{mode}"), &model_url);
+            let server = Server::start(mode, &model_url);
             let result = throughput(&server, clients, Duration::from_secs(seconds), ticks).await;
             eprintln!(
                 "round {}: {name}: {} conversations, {} failed, {:.0}/s, {} CPU and {:.1} \

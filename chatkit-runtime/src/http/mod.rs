@@ -215,14 +215,17 @@ where
     ///
     /// [`serve`](Self::serve) sets `TCP_NODELAY` on every connection; a
     /// server of your own should too, or each streamed response waits tens
-    /// of milliseconds for delayed ACKs:
+    /// of milliseconds for delayed ACKs. It also finishes the routes once
+    /// (`with_state(())`), where `axum::serve` would rebuild the route table
+    /// for every connection and keep it while the connection is open:
     ///
     /// ```no_run
     /// # async fn run(app: chatkit_runtime::http::App<impl chatkit_runtime::server::ChatKitServer<chatkit_runtime::http::User>, chatkit_runtime::http::User>) -> std::io::Result<()> {
     /// use axum::serve::ListenerExt as _;
     /// let listener = tokio::net::TcpListener::bind("0.0.0.0:8000").await?
     ///     .tap_io(|tcp| { let _ = tcp.set_nodelay(true); });
-    /// axum::serve(listener, app.router()).await
+    /// let routes = app.router().with_state(()).into_make_service();
+    /// axum::serve(listener, routes).await
     /// # }
     /// ```
     pub fn router(&self) -> Router {
