@@ -617,6 +617,17 @@ async fn orchestrate() {
     }
     // `LOAD_ONLY=app` (or `relay,app`) runs some of them.
     let only = std::env::var("LOAD_ONLY").unwrap_or_default();
+    for name in only
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        assert!(
+            modes.iter().any(|(_, mode)| *mode == name),
+            "LOAD_ONLY: no server `{name}`; the servers are relay, app, nagle and, with \
+             LOAD_BASELINE, baseline"
+        );
+    }
     let modes: Vec<_> = modes
         .into_iter()
         .filter(|(_, mode)| only.is_empty() || only.split(',').any(|m| m.trim() == *mode))
@@ -663,7 +674,7 @@ async fn orchestrate() {
     let relay = rows
         .iter()
         .find(|(name, _, _)| name.starts_with("relay"))
-        .map_or(f64::NAN, |(_, result, _)| result.per_second());
+        .map(|(_, result, _)| result.per_second());
     println!();
     println!(
         "| server | conversations/s | vs relay | p50 | p99 | events/conv | server CPU/conv | CPU/event | context switches/conv | RSS idle → {streams} streams |"
@@ -680,9 +691,12 @@ async fn orchestrate() {
             None => "-".to_owned(),
         };
         println!(
-            "| {name} | {:.0} | {:.0}% | {} | {} | {:.0} | {} | {} | {:.1} | {memory} |",
+            "| {name} | {:.0} | {} | {} | {} | {:.0} | {} | {} | {:.1} | {memory} |",
             result.per_second(),
-            100.0 * result.per_second() / relay,
+            relay.map_or("-".to_owned(), |relay| format!(
+                "{:.0}%",
+                100.0 * result.per_second() / relay
+            )),
             ms(result.percentile(0.5)),
             ms(result.percentile(0.99)),
             result.events as f64 / result.conversations.max(1) as f64,

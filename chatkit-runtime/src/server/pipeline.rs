@@ -484,9 +484,8 @@ async fn run_pipeline<S, C>(
     let mut outcome = None;
     let mut shutdown = kit.responses.phase();
     // Made once, not on every event.
-    let closed = std::pin::pin!(output.tx.closed());
-    let cancelled = std::pin::pin!(cancelling(&mut shutdown));
-    let (mut closed, mut cancelled) = (closed, cancelled);
+    let mut closed = std::pin::pin!(output.tx.closed());
+    let mut cancelled = std::pin::pin!(cancelling(&mut shutdown));
     let failure = loop {
         tokio::select! {
             biased;

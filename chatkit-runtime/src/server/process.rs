@@ -420,25 +420,18 @@ where
     ) -> Vec<ThreadItem> {
         history
             .into_iter()
-            .map(|message| {
-                let base = ItemBase::new(
-                    self.store.generate_item_id(IdKind::Message, thread, ctx),
-                    thread.id.clone(),
-                );
-                match message {
-                    HistoryMessage::User(text) => ThreadItem::UserMessage(UserMessageItem {
-                        base,
-                        content: UserMessageInput::text(text).content,
-                        attachments: Vec::new(),
-                        quoted_text: None,
-                        inference_options: Default::default(),
-                    }),
-                    HistoryMessage::Assistant(text) => {
-                        ThreadItem::AssistantMessage(AssistantMessageItem {
-                            base,
-                            content: vec![AssistantMessageContent::text(text)],
-                        })
-                    }
+            .map(|message| match message {
+                HistoryMessage::User(text) => ThreadItem::UserMessage(self.user_item(
+                    thread,
+                    UserMessageInput::text(text),
+                    Vec::new(),
+                    ctx,
+                )),
+                HistoryMessage::Assistant(text) => {
+                    ThreadItem::AssistantMessage(AssistantMessageItem {
+                        base: self.new_message_base(thread, ctx),
+                        content: vec![AssistantMessageContent::text(text)],
+                    })
                 }
             })
             .collect()
@@ -456,16 +449,32 @@ where
             attachment.base_mut().thread_id = Some(thread.id.clone());
             self.store.save_attachment(attachment, ctx).await?;
         }
-        Ok(UserMessageItem {
-            base: ItemBase::new(
-                self.store.generate_item_id(IdKind::Message, thread, ctx),
-                thread.id.clone(),
-            ),
+        Ok(self.user_item(thread, input, attachments, ctx))
+    }
+
+    /// The item of a new user message.
+    fn user_item(
+        &self,
+        thread: &ThreadMetadata,
+        input: UserMessageInput,
+        attachments: Vec<Attachment>,
+        ctx: &C,
+    ) -> UserMessageItem {
+        UserMessageItem {
+            base: self.new_message_base(thread, ctx),
             content: input.content,
             attachments,
             quoted_text: input.quoted_text,
             inference_options: input.inference_options,
-        })
+        }
+    }
+
+    /// The base of a new message of `thread`, created now.
+    fn new_message_base(&self, thread: &ThreadMetadata, ctx: &C) -> ItemBase {
+        ItemBase::new(
+            self.store.generate_item_id(IdKind::Message, thread, ctx),
+            thread.id.clone(),
+        )
     }
 
     /// Stores a new user message, with its attachments stamped with the thread.

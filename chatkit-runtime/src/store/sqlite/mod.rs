@@ -10,7 +10,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, Connection as _, Executor, SqlSafeStr, Sqlite};
 
@@ -440,12 +441,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
     async fn delete_thread(&self, thread_id: &str, ctx: &C) -> Result<(), StoreError> {
         let scope = ctx.scope();
         let mut conn = self.writer().await?;
-        // The write lock from the start: other connections wait for it
-        // (busy timeout) rather than fail midway.
-        let mut tx = conn
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(sql_error)?;
+        let mut tx = begin_write(&mut conn).await?;
         // The items go explicitly, not only by `ON DELETE CASCADE`: a pool
         // from `from_pool` may not enforce foreign keys.
         sqlx::query("DELETE FROM items WHERE scope = ?1 AND thread_id = ?2")
@@ -598,12 +594,7 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
     ) -> Result<(), StoreError> {
         let scope = ctx.scope();
         let mut conn = self.writer().await?;
-        // The write lock from the start: other connections wait for it
-        // (busy timeout) rather than fail midway.
-        let mut tx = conn
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(sql_error)?;
+        let mut tx = begin_write(&mut conn).await?;
         if !Self::thread_exists(&mut *tx, scope, thread_id).await? {
             return Err(StoreError::not_found("thread", thread_id));
         }
@@ -681,6 +672,15 @@ impl<C: ScopedContext> Store<C> for SqliteStore {
             .map_err(sql_error)?;
         Ok(())
     }
+}
+
+/// Begins a transaction that holds the write lock from its start, so that
+/// another connection writing (the app's, on the pool) makes it wait (busy
+/// timeout) rather than fail midway.
+async fn begin_write(
+    conn: &mut SqliteConnection,
+) -> Result<sqlx::Transaction<'_, Sqlite>, StoreError> {
+    conn.begin_with("BEGIN IMMEDIATE").await.map_err(sql_error)
 }
 
 /// Whether `url` names an in-memory database, which must stay on one connection.
